@@ -1,0 +1,7 @@
+"""Placeholder replaced by the news page's own work."""
+
+import streamlit as st
+
+from qazdash.i18n import _
+
+st.title(_("news"))

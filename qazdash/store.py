@@ -1,0 +1,330 @@
+"""The versioned store: every dataset kind has immutable versions and one current version.
+
+SQLite by default (``QAZDASH_DB_PATH``), PostgreSQL when ``QAZDASH_DATABASE_URL`` is set; the
+same SQLAlchemy Core code runs on both. Each version keeps a Parquet snapshot of the whole table
+(so reading a version is one blob, and rolling back is moving a pointer) plus the raw uploaded
+file. Schema changes are Alembic migrations in ``qazdash/migrations``.
+
+Share one ``Store`` (one engine with its pool) per process; never a raw connection.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from qazdash.config import database_url
+from qazdash.errors import QazdashDataError
+from qazdash.schema import KIND_ORDER, get_schema
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+Mode = Literal["append", "replace"]
+
+metadata = sa.MetaData()
+versions_t = sa.Table(
+    "dataset_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("source_name", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("based_on", sa.Integer, nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+)
+snapshots_t = sa.Table(
+    "dataset_snapshots",
+    metadata,
+    sa.Column("version_id", sa.Integer, primary_key=True),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+raw_files_t = sa.Table(
+    "raw_files",
+    metadata,
+    sa.Column("version_id", sa.Integer, primary_key=True),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+current_t = sa.Table(
+    "current_versions",
+    metadata,
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("version_id", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+mappings_t = sa.Table(
+    "column_mappings",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("mapping", sa.JSON, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    kind: str
+    created_at: datetime
+    author: str
+    source_name: str
+    sha256: str
+    row_count: int
+    action: str
+    based_on: int | None
+    note: str
+
+
+def local_operator() -> str:
+    """The OS user, recorded as author of command-line writes."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no passwd entry in some containers
+        return "local"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A pooled, thread-safe engine for ``url`` (default: from the environment)."""
+    url = url or database_url()
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets readers go on while an upload commits
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def frame_to_parquet(frame: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    frame.reset_index(drop=True).to_parquet(buf, index=False, engine="pyarrow", compression="zstd")
+    return buf.getvalue()
+
+
+def parquet_to_frame(data: bytes) -> pd.DataFrame:
+    return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Store:
+    """Versions of each dataset kind, in one database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, *, seed: Callable[[], dict[str, pd.DataFrame]] | None = None) -> Store:
+        """Open the database at ``url``, migrate it to the latest schema, seed empty kinds from ``seed``."""
+        store = cls(make_engine(url))
+        store.upgrade()
+        if seed is not None:
+            store.seed_missing(seed)
+        return store
+
+    # -- schema -----------------------------------------------------------------------------
+    def upgrade(self) -> None:
+        """Run the Alembic migrations up to the latest revision (safe to call on every start)."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    # -- reading ----------------------------------------------------------------------------
+    def current_versions(self) -> dict[str, int]:
+        """``{kind: current version id}``: the cache key of every dataset read."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(current_t.c.kind, current_t.c.version_id)).all()
+        return {kind: vid for kind, vid in rows}
+
+    def read(self, kind: str, version_id: int | None = None) -> pd.DataFrame:
+        """The rows of ``kind`` at ``version_id`` (default: the current version)."""
+        get_schema(kind)
+        with self.engine.connect() as conn:
+            if version_id is None:
+                version_id = conn.execute(
+                    sa.select(current_t.c.version_id).where(current_t.c.kind == kind)
+                ).scalar_one_or_none()
+                if version_id is None:
+                    raise QazdashDataError(f"No {kind} data", f"The store has no version of {kind} yet.",
+                                           "Start the app once to load the shipped data, or upload a file.")
+            data = conn.execute(
+                sa.select(snapshots_t.c.data)
+                .select_from(snapshots_t.join(versions_t, versions_t.c.id == snapshots_t.c.version_id))
+                .where(snapshots_t.c.version_id == version_id, versions_t.c.kind == kind)
+            ).scalar_one_or_none()
+        if data is None:
+            raise QazdashDataError(f"No such {kind} version", f"Version {version_id} of {kind} does not exist.")
+        return parquet_to_frame(data)
+
+    def versions(self, kind: str | None = None) -> list[Version]:
+        """All versions, newest first (of one kind, if given)."""
+        query = sa.select(versions_t).order_by(versions_t.c.id.desc())
+        if kind is not None:
+            query = query.where(versions_t.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [Version(**row._mapping) for row in conn.execute(query)]
+
+    def version(self, version_id: int) -> Version:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(versions_t).where(versions_t.c.id == version_id)).first()
+        if row is None:
+            raise QazdashDataError("No such version", f"Version {version_id} does not exist.")
+        return Version(**row._mapping)
+
+    def raw_file(self, version_id: int) -> tuple[str, bytes] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(raw_files_t.c.file_name, raw_files_t.c.content)
+                               .where(raw_files_t.c.version_id == version_id)).first()
+        return None if row is None else (row.file_name, row.content)
+
+    # -- writing ----------------------------------------------------------------------------
+    def _insert_version(self, conn, kind: str, frame: pd.DataFrame, *, author: str, source_name: str,
+                        sha256: str, action: str, based_on: int | None, note: str) -> int:
+        version_id = conn.execute(
+            versions_t.insert().values(
+                kind=kind, created_at=datetime.now(UTC), author=author, source_name=source_name,
+                sha256=sha256, row_count=len(frame), action=action, based_on=based_on, note=note,
+            ).returning(versions_t.c.id)
+        ).scalar_one()
+        conn.execute(snapshots_t.insert().values(version_id=version_id, format="parquet",
+                                                 data=frame_to_parquet(frame)))
+        return version_id
+
+    def _set_current(self, conn, kind: str, version_id: int) -> None:
+        now = datetime.now(UTC)
+        updated = conn.execute(current_t.update().where(current_t.c.kind == kind)
+                               .values(version_id=version_id, updated_at=now)).rowcount
+        if not updated:
+            conn.execute(current_t.insert().values(kind=kind, version_id=version_id, updated_at=now))
+
+    def _lock_current(self, conn, kind: str) -> int | None:
+        """The current version id, locked against concurrent writers until the transaction ends."""
+        return conn.execute(
+            sa.select(current_t.c.version_id).where(current_t.c.kind == kind).with_for_update()
+        ).scalar_one_or_none()
+
+    def seed_missing(self, load: Callable[[], dict[str, pd.DataFrame]]) -> list[str]:
+        """Make the shipped data version 1 of each kind that has no version yet; returns kinds seeded."""
+        if all(k in self.current_versions() for k in KIND_ORDER):
+            return []
+        frames = load()
+        seeded = []
+        for kind in KIND_ORDER:
+            try:
+                with self.engine.begin() as conn:
+                    if self._lock_current(conn, kind) is not None:
+                        continue
+                    data = frame_to_parquet(frames[kind])
+                    vid = self._insert_version(
+                        conn, kind, frames[kind], author="qazdash (shipped data)",
+                        source_name=f"data/{get_schema(kind).file_name}", sha256=sha256_of(data),
+                        action="seed", based_on=None, note="Shipped reference data (see data/SOURCES.md)",
+                    )
+                    conn.execute(current_t.insert().values(kind=kind, version_id=vid, updated_at=datetime.now(UTC)))
+                    seeded.append(kind)
+            except IntegrityError:
+                continue  # another replica seeded this kind at the same moment
+        return seeded
+
+    def commit(self, kind: str, frame: pd.DataFrame, *, author: str, source_name: str, raw: bytes | None = None,
+               mode: Mode = "append", note: str = "", replace_keys: bool = False) -> Version:
+        """Write ``frame`` as a new current version of ``kind``, all or nothing.
+
+        ``append`` adds the rows to the current version (``replace_keys=True`` first drops current rows
+        whose duplicate key matches an incoming row: "update"); ``replace`` makes ``frame`` the whole table.
+        The raw file, when given, is kept with the version.
+        """
+        schema = get_schema(kind)
+        if mode not in ("append", "replace"):
+            raise ValueError(f"mode must be 'append' or 'replace', got {mode!r}")
+        incoming = frame[[c for c in schema.columns if c in frame.columns]].reset_index(drop=True)
+        with self.engine.begin() as conn:
+            base = self._lock_current(conn, kind)
+            if mode == "append" and base is not None:
+                current = self._read_in(conn, base)
+                if replace_keys:
+                    key = list(schema.duplicate_key)
+                    incoming_keys = pd.MultiIndex.from_frame(incoming[key].astype(str))
+                    current_keys = pd.MultiIndex.from_frame(current[key].astype(str))
+                    current = current[~current_keys.isin(incoming_keys)]
+                table = pd.concat([current, incoming], ignore_index=True)
+            else:
+                table = incoming
+            table = table.reindex(columns=schema.columns)
+            digest = sha256_of(raw) if raw is not None else sha256_of(frame_to_parquet(incoming))
+            vid = self._insert_version(conn, kind, table, author=author, source_name=source_name, sha256=digest,
+                                       action=mode, based_on=base, note=note)
+            if raw is not None:
+                conn.execute(raw_files_t.insert().values(version_id=vid, file_name=source_name, content=raw))
+            self._set_current(conn, kind, vid)
+        return self.version(vid)
+
+    def _read_in(self, conn, version_id: int) -> pd.DataFrame:
+        data = conn.execute(sa.select(snapshots_t.c.data).where(snapshots_t.c.version_id == version_id)).scalar_one()
+        return parquet_to_frame(data)
+
+    def rollback(self, kind: str, version_id: int, *, author: str, note: str = "") -> Version:
+        """Make ``version_id`` current again by recording a new version with its rows; deletes nothing."""
+        target = self.version(version_id)
+        if target.kind != kind:
+            raise QazdashDataError("Wrong dataset", f"Version {version_id} belongs to {target.kind}, not {kind}.")
+        with self.engine.begin() as conn:
+            base = self._lock_current(conn, kind)
+            data = conn.execute(sa.select(snapshots_t.c.data)
+                                .where(snapshots_t.c.version_id == version_id)).scalar_one()
+            new_id = conn.execute(
+                versions_t.insert().values(
+                    kind=kind, created_at=datetime.now(UTC), author=author,
+                    source_name=f"rollback to version {version_id}", sha256=target.sha256,
+                    row_count=target.row_count, action="rollback", based_on=base,
+                    note=note or f"Rolled back to version {version_id}",
+                ).returning(versions_t.c.id)
+            ).scalar_one()
+            conn.execute(snapshots_t.insert().values(version_id=new_id, format="parquet", data=data))
+            self._set_current(conn, kind, new_id)
+        return self.version(new_id)
+
+    # -- saved column mappings --------------------------------------------------------------
+    def save_mapping(self, name: str, kind: str, mapping: dict[str, str], *, author: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(mappings_t.delete().where(mappings_t.c.name == name))
+            conn.execute(mappings_t.insert().values(name=name, kind=kind, mapping=mapping, author=author,
+                                                    created_at=datetime.now(UTC)))
+
+    def mappings(self, kind: str | None = None) -> dict[str, tuple[str, dict[str, str]]]:
+        """``{name: (kind, {source column: schema column})}``."""
+        query = sa.select(mappings_t.c.name, mappings_t.c.kind, mappings_t.c.mapping).order_by(mappings_t.c.name)
+        if kind is not None:
+            query = query.where(mappings_t.c.kind == kind)
+        with self.engine.connect() as conn:
+            return {name: (k, dict(m)) for name, k, m in conn.execute(query)}

@@ -1,0 +1,36 @@
+"""Cached access to the store. The source data is cached per dataset version; filter outside the cache."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qazdash.datasets import load_shipped
+from qazdash.store import Store
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """One store (one pooled engine) per process, migrated and seeded on first use."""
+    return Store.open(seed=load_shipped)
+
+
+def current_versions() -> dict[str, int]:
+    """Read once per script run: a new version committed anywhere is seen on the next rerun."""
+    return get_store().current_versions()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _dataset(kind: str, version_id: int) -> pd.DataFrame:
+    return get_store().read(kind, version_id)
+
+
+def dataset(kind: str, versions: dict[str, int] | None = None) -> pd.DataFrame:
+    """The current version of ``kind`` (a copy: callers may filter and modify it freely)."""
+    versions = versions or current_versions()
+    return _dataset(kind, versions[kind])
+
+
+def datasets(*kinds: str) -> dict[str, pd.DataFrame]:
+    versions = current_versions()
+    return {kind: dataset(kind, versions) for kind in kinds}

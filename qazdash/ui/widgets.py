@@ -1,0 +1,62 @@
+"""Widgets shared by pages: errors, empty states, sources, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+import streamlit as st
+
+from qazdash.errors import QazdashDataError
+from qazdash.exporting import excel_safe_csv
+from qazdash.i18n import _
+
+
+def show_data_error(err: QazdashDataError) -> None:
+    """The one place a data error is shown: title, message and what to do, as plain text."""
+    st.error(f"**{escape_md(_(err.title))}**\n\n{escape_md(err.message)}", icon=":material/error:")
+    if err.hint:
+        st.caption(escape_md(err.hint))
+
+
+@contextmanager
+def data_errors() -> Iterator[None]:
+    """Show a ``QazdashDataError`` raised inside the block instead of a traceback."""
+    try:
+        yield
+    except QazdashDataError as err:
+        show_data_error(err)
+
+
+def escape_md(text: str) -> str:
+    """Text safe to put into ``st.markdown``: Markdown and HTML characters are shown, not interpreted."""
+    out = []
+    for ch in str(text):
+        if ch in "\\`*_{}[]()#+-.!|<>~$&":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def empty_state(message: str) -> None:
+    """Nothing to show: say what to change."""
+    st.info(message, icon=":material/filter_alt_off:")
+
+
+def source_caption(source: str, url: str | None = None) -> None:
+    """'Source: …' beside a figure, with a link where one is given."""
+    label = escape_md(source)
+    if url and url.startswith(("http://", "https://")):
+        st.caption(f"{_('Source')}: [{label}]({url.replace(')', '%29')})")
+    else:
+        st.caption(f"{_('Source')}: {label}")
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None,
+                 prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> None:
+    """A download button for ``frame`` as CSV that is safe to open in Excel."""
+    data = excel_safe_csv(prepare(frame) if prepare else frame)
+    st.download_button(label or _("Download CSV"), data=data, file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
