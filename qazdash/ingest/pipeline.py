@@ -1,0 +1,433 @@
+"""One pipeline for the upload page and the command line: read → map → normalise → validate → compare → commit.
+
+``prepare(data, file_name, store, options)`` never writes: it returns a ``Prepared`` upload with the
+detected settings, the kind and column mapping, the validation report (problems and warnings, each with
+row, column, original value and rule) and the rows that duplicate current data. ``commit(prepared, ...)``
+writes the valid rows as a new version of the dataset in one transaction (``Store.commit``).
+Validation is ``qazdash.validation.validate`` with the schemas of ``qazdash.schema``; this module only
+turns what analysts type (decimal commas, ``DD.MM.YYYY``, month names) into the schema's canonical text
+first, and remembers the original text for the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from qazdash.errors import Problem, QazdashDataError
+from qazdash.i18n import N_
+from qazdash.ingest import dates
+from qazdash.ingest.detect import (
+    CONST_PREFIX,
+    IGNORE,
+    OPTION_PREFIX,
+    KindGuess,
+    auto_mapping,
+    check_mapping,
+    detect_kind,
+    split_mapping,
+)
+from qazdash.ingest.reading import MAX_CELL_CHARS, Detected, Progress, ReadOptions, TextTable, read_table
+from qazdash.schema import DatasetSchema, get_schema
+from qazdash.store import Store, Version
+from qazdash.validation import ValidationResult, validate
+
+OnDuplicate = Literal["skip", "update"]
+WARNING_RULES = ("formula", "markup", "unmapped_column")
+# Cells a spreadsheet would run as a formula (OWASP CSV injection): stored as text, flagged, defused on export.
+_FORMULA = re.compile(r"^\s*(?:=|@|[+-]\s*[A-Za-z_(])|^[\t\r]")
+_MARKUP = re.compile(r"<\s*/?\s*(?:script|iframe|img|a|svg|style|object|embed|form|input|body|html|div|span|p|b|i)\b"
+                     r"|javascript:|on\w+\s*=", re.IGNORECASE)
+_EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ЗНАЧ!", "#ССЫЛКА!",
+                 "#ДЕЛ/0!", "#ИМЯ?", "#ЧИСЛО!", "#ПУСТО!", "#Н/Д"}
+_CANONICAL_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    """What the analyst chose; ``None`` means "detect"."""
+
+    kind: str | None = None
+    mapping: dict[str, str] | None = None  # {file column: schema column}, plus "const:<col>" / "option:<name>"
+    read: ReadOptions = field(default_factory=ReadOptions)
+    day_first: bool | None = None
+    reference_day: date | None = None
+
+
+@dataclass
+class Prepared:
+    """An upload checked against the schema and the current data; nothing is written yet."""
+
+    file_name: str
+    data: bytes | memoryview
+    sha256: str
+    detected: Detected | None
+    headers: list[str]
+    guess: KindGuess | None
+    kind: str | None
+    mapping: dict[str, str]
+    result: ValidationResult | None
+    problems: list[Problem]
+    warnings: list[Problem]
+    duplicates: pd.DataFrame  # valid rows whose duplicate key is in the current data (index = row)
+    preview: pd.DataFrame  # first rows as read (strings)
+    extra_invalid: int = 0  # rows the reader could not split into cells
+
+    @property
+    def rows(self) -> int:
+        return (self.result.rows if self.result else 0) + self.extra_invalid
+
+    @property
+    def valid(self) -> int:
+        return self.result.valid if self.result else 0
+
+    @property
+    def invalid(self) -> int:
+        return self.rows - self.valid
+
+    @property
+    def ok(self) -> bool:
+        """Every row valid (warnings allowed) and something to write."""
+        return self.result is not None and not self.problems and self.valid > 0
+
+    @property
+    def valid_frame(self) -> pd.DataFrame:
+        return self.result.frame if self.result is not None else pd.DataFrame()
+
+
+def file_sha256(data: bytes | memoryview) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- normalising cells ---------------------------------------------------------------------------
+
+def normalise_numbers(text: pd.Series, decimal: str, thousands: str) -> pd.Series:
+    """``'1 234,5'`` → ``'1234.5'`` with the file's decimal mark and thousands separator; others unchanged."""
+    s = text.str.strip()
+    if decimal == "." and not thousands:
+        return s
+    canonical = s.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(True)
+    if decimal == "." and canonical.all():
+        return s
+    out = s
+    for sep in {thousands, " ", "\u00a0", "\u202f"} - {"", decimal}:
+        out = out.str.replace(sep, "", regex=False)
+    if decimal == ",":
+        out = out.str.replace(",", ".", regex=False)
+    looks_numeric = out.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(False)
+    return out.where(looks_numeric, s)
+
+
+def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, options: UploadOptions,
+               file_name: str) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[tuple[int, str], Problem],
+                                    list[Problem]]:
+    """Canonical text for numbers and dates; ``(frame, original columns, problems by cell, warnings)``."""
+    originals: dict[str, pd.Series] = {}
+    cell_problems: dict[tuple[int, str], Problem] = {}
+    warnings: list[Problem] = []
+    out = frame
+    for f in schema.fields:
+        if f.name not in frame.columns:
+            continue
+        col = frame[f.name]
+        if f.dtype in ("int", "float"):
+            errs = col[col.str.strip().isin(_EXCEL_ERRORS)]
+            for idx, value in errs.items():
+                cell_problems[(int(idx), f.name)] = Problem(
+                    file_name, int(idx), f.name, value, "excel_error",
+                    f"the spreadsheet shows the error {value.strip()} here instead of a number; fix the formula")
+            new = normalise_numbers(col, detected.decimal, detected.thousands)
+        elif f.dtype in ("date", "partial_date", "period"):
+            new = _normalise_dates(col, f, options, file_name, cell_problems)
+        else:
+            new = None
+            lengths = col.str.len()
+            for idx in lengths[lengths > MAX_CELL_CHARS].index:
+                cell_problems[(int(idx), f.name)] = Problem(
+                    file_name, int(idx), f.name, col[idx][:80] + "…", "too_long",
+                    f"this cell holds {lengths[idx]:,} characters; the limit is {MAX_CELL_CHARS:,}")
+            for idx, value in col[col.str.contains(_FORMULA.pattern, regex=True).fillna(False)].items():
+                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
+                                        "looks like a spreadsheet formula: stored as plain text and defused "
+                                        "(prefixed with ') in every export"))
+            markup = col.str.contains(_MARKUP.pattern, regex=True, flags=re.IGNORECASE).fillna(False)
+            for idx, value in col[markup].items():
+                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
+                                        "contains HTML or script: stored and always shown as plain text, never run"))
+        if new is not None and not new.equals(col):
+            originals[f.name] = col
+            if out is frame:
+                out = frame.copy(deep=False)
+            out[f.name] = new
+    return out, originals, cell_problems, warnings
+
+
+def _normalise_dates(col: pd.Series, f, options: UploadOptions, file_name: str,
+                     cell_problems: dict[tuple[int, str], Problem]) -> pd.Series:
+    s = col.str.strip()
+    pattern = r"\d{4}-\d{2}-\d{2}|\d{4}(-\d{2})?" if f.dtype != "date" else r"\d{4}-\d{2}-\d{2}"
+    if f.dtype == "period":
+        pattern = r"\d{4}(-\d{2})?"
+    todo = ~(s.str.fullmatch(pattern).fillna(True) | (s == ""))
+    if not todo.any():
+        return s
+    values = s[todo]
+    uniques = values.unique().tolist()
+    day_first = options.day_first
+    if day_first is None:
+        day_first = dates.column_day_first(uniques)
+    parsed = {v: dates.parse_date(v, day_first=day_first, reference_day=options.reference_day) for v in uniques}
+    mapped = {}
+    for v, res in parsed.items():
+        text = res.text
+        if text is not None and f.dtype == "period" and len(text) == 10:
+            text = None
+            res = dates.DateResult(None, "date", f"'{v}' is a day; a period is YYYY or YYYY-MM")
+        if text is not None and f.dtype == "date" and len(text) != 10:
+            text = None
+            res = dates.DateResult(None, "date", f"'{v}' is not a full date; write YYYY-MM-DD")
+        mapped[v] = text if text is not None else v
+        if text is None:
+            parsed[v] = res
+    for idx, v in values.items():
+        res = parsed[v]
+        if res.text is None:
+            cell_problems[(int(idx), f.name)] = Problem(file_name, int(idx), f.name, col[idx], res.rule, res.message)
+    return s.where(~todo, values.map(mapped))
+
+
+# -- mapping -------------------------------------------------------------------------------------
+
+def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str], schema: DatasetSchema) -> pd.DataFrame:
+    """The file's columns renamed to schema columns (unmapped ones dropped) plus constant columns."""
+    columns, constants, _ = split_mapping(mapping)
+    keep = {src: dst for src, dst in columns.items() if dst != IGNORE and src in frame.columns}
+    out = frame[list(keep)].rename(columns=keep)
+    for column, value in constants.items():
+        if column not in out.columns:
+            out[column] = pd.Series(value, index=out.index, dtype="string")
+    return out
+
+
+def mapping_options(mapping: dict[str, str] | None) -> ReadOptions:
+    """Read options saved with a mapping (``option:separator`` etc.)."""
+    _, _, opts = split_mapping(mapping or {})
+    kw: dict = {}
+    for name in ("encoding", "separator", "decimal", "thousands", "sheet"):
+        if name in opts:
+            kw[name] = opts[name]
+    if "header_row" in opts:
+        kw["header_row"] = int(opts["header_row"])
+    return ReadOptions(**kw)
+
+
+def _merge_options(base: ReadOptions, saved: ReadOptions) -> ReadOptions:
+    merged = dict(saved.as_dict())
+    merged.update(base.as_dict())
+    return ReadOptions(**merged)
+
+
+# -- comparison with the current data ----------------------------------------------------------
+
+def _key_strings(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    parts = [frame[c].astype("string").fillna("") for c in key]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + "\x1f" + p
+    return out
+
+
+def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetSchema) -> pd.DataFrame:
+    """Valid rows whose duplicate key (same URL / place id / metric+period+source) is in ``current``."""
+    key = list(schema.duplicate_key)
+    if valid.empty or current is None or current.empty or not set(key) <= set(valid.columns):
+        return valid.iloc[0:0][[c for c in key if c in valid.columns]]
+    mask = _key_strings(valid, key).isin(set(_key_strings(current, key)))
+    return valid.loc[mask, key]
+
+
+def _unique_conflicts(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetSchema,
+                      file_name: str) -> list[Problem]:
+    """Unique ids (``article_id``, ``metric_id``) already used by a *different* current row."""
+    problems: list[Problem] = []
+    if current is None or current.empty or valid.empty:
+        return problems
+    key = list(schema.duplicate_key)
+    for f in schema.fields:
+        if not f.unique or f.name in key or f.name not in valid.columns or f.name not in current.columns:
+            continue
+        cur = pd.Series(_key_strings(current, key).to_numpy(), index=current[f.name].astype("string").to_numpy())
+        cur = cur[~cur.index.duplicated()]
+        ids = valid[f.name].astype("string")
+        hit = ids.isin(set(cur.index))
+        if not hit.any():
+            continue
+        incoming_keys = _key_strings(valid.loc[hit], key)
+        for idx, value in ids[hit].items():
+            if cur[value] != incoming_keys[idx]:
+                problems.append(Problem(file_name, int(idx), f.name, str(value), "unique_current",
+                                        f"'{value}' is already the {f.name} of another row in the current "
+                                        f"{schema.kind}; choose a new id"))
+    return problems
+
+
+def references_for(kind: str, store: Store) -> dict[str, pd.DataFrame]:
+    schema = get_schema(kind)
+    kinds = {f.references[0] for f in schema.fields if f.references and f.references[0] != kind}
+    out = {}
+    current = store.current_versions()
+    for k in kinds:
+        if k in current:
+            out[k] = store.read(k)
+    return out
+
+
+# -- the pipeline --------------------------------------------------------------------------------
+
+def _empty_prepared(file_name, data, table: TextTable | None, guess, kind, mapping, problems) -> Prepared:
+    return Prepared(file_name, data, file_sha256(data), table.detected if table else None,
+                    list(table.frame.columns) if table else [], guess, kind, mapping, None, problems, [],
+                    pd.DataFrame(), table.frame.head(20) if table else pd.DataFrame())
+
+
+def prepare(data: bytes | memoryview, file_name: str, store: Store | None, options: UploadOptions | None = None,
+            progress: Progress | None = None) -> Prepared:
+    """Read and check an upload without writing anything. Raises ``QazdashDataError`` when unreadable."""
+    from qazdash.ingest import realworld
+
+    options = options or UploadOptions()
+    read_opts = _merge_options(options.read, mapping_options(options.mapping))
+    table = read_table(data, file_name, read_opts, progress)
+    _, constants, saved_opts = split_mapping(options.mapping or {})
+    converter = saved_opts.get("converter")
+    if converter:
+        table = realworld.convert(converter, table, saved_opts, options)
+    if options.reference_day is None and saved_opts.get("reference_day"):
+        options = replace(options, reference_day=realworld.reference_day(saved_opts["reference_day"]))
+    headers = list(table.frame.columns)
+    if not len(table.frame) and not table.problems:
+        return _empty_prepared(file_name, data, table, None, options.kind, {}, [Problem(
+            file_name, None, None, None, "no_rows", "the file has a header but no data rows")])
+
+    guess = detect_kind(headers)
+    kind = options.kind or guess.kind
+    if options.mapping is not None:
+        mapping = dict(options.mapping)
+    elif kind is not None:
+        mapping = guess.mapping if kind == guess.kind else auto_mapping(headers, get_schema(kind))
+    else:
+        mapping = {}
+    if kind is None:
+        hint = realworld.hint(table)
+        return _empty_prepared(file_name, data, table, guess, None, mapping, [Problem(
+            file_name, None, None, None, "kind",
+            "cannot tell which dataset this is (articles, places, legs or statistics): no column name matches; "
+            f"choose the kind and map the columns{'. ' + hint if hint else ''}")])
+    schema = get_schema(kind)
+    mapping_errors = check_mapping({k: v for k, v in mapping.items() if not k.startswith(OPTION_PREFIX)},
+                                   headers, kind)
+    if mapping_errors:
+        return _empty_prepared(file_name, data, table, guess, kind, mapping, [
+            Problem(file_name, None, None, None, "mapping", f"the column mapping cannot be used: {e}")
+            for e in mapping_errors])
+
+    mapped = apply_mapping(table.frame, mapping, schema)
+    warnings = list(table.warnings)
+    suggestion = realworld.hint(table) if options.mapping is None else ""
+    if suggestion:
+        warnings.append(Problem(file_name, None, None, None, "suggestion", suggestion))
+    warnings += [Problem(file_name, None, h, None, "unmapped_column", f"column '{h}' is not imported")
+                for h in headers if mapping.get(h, IGNORE) == IGNORE and table.frame[h].str.strip().ne("").any()
+                and CONST_PREFIX + h not in mapping]
+    if progress:
+        progress(0.5, N_("Checking values"))
+    mapped, originals, cell_problems, value_warnings = _normalise(mapped, schema, table.detected, options, file_name)
+    warnings += value_warnings
+    result = validate(mapped, schema, file_name=file_name, references=references_for(kind, store) if store else {})
+    if progress:
+        progress(0.8, N_("Comparing with the current data"))
+
+    problems: list[Problem] = list(table.problems)
+    seen: set[tuple[int, str]] = set()
+    for p in result.problems:
+        key = (p.row, p.column)
+        if key in cell_problems:
+            if key not in seen:
+                problems.append(cell_problems[key])
+                seen.add(key)
+            continue
+        if p.rule == "missing_column":
+            shown = ", ".join(f"{h} (→ {mapping[h]})" if mapping.get(h) else h for h in headers)
+            p = Problem(p.file, None, p.column, None, p.rule,
+                        f"required column '{p.column}' is missing; the file's columns are: {shown}")
+        elif p.column in originals and p.row is not None:
+            p = Problem(p.file, p.row, p.column, str(originals[p.column].get(p.row, p.value)), p.rule, p.message)
+        problems.append(p)
+    current = None
+    if store is not None and kind in store.current_versions():
+        current = store.read(kind)
+    conflicts = _unique_conflicts(result.frame, current, schema, file_name)
+    if conflicts:
+        bad = {p.row for p in conflicts}
+        result.frame = result.frame[~result.frame.index.isin(bad)]
+        problems += conflicts
+    problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column or ""))
+    duplicates = find_duplicates(result.frame, current, schema) if current is not None else pd.DataFrame()
+    if progress:
+        progress(0.9, N_("Report ready"))
+    return Prepared(file_name, data, file_sha256(data), table.detected, headers, guess, kind, mapping, result,
+                    problems, warnings, duplicates, table.frame.head(20), extra_invalid=len(table.problems))
+
+
+def rows_to_commit(prepared: Prepared, on_duplicate: OnDuplicate = "skip", mode: str = "append") -> pd.DataFrame:
+    """The valid rows that a commit would write (duplicates dropped for "skip" when appending)."""
+    frame = prepared.valid_frame
+    if mode == "append" and on_duplicate == "skip" and len(prepared.duplicates):
+        frame = frame[~frame.index.isin(prepared.duplicates.index)]
+    return frame
+
+
+def _tag(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """Fill blank places/corridors/organisations of uploaded articles with the news tagger."""
+    try:
+        from qazdash.gazetteer import build_gazetteer
+        from qazdash.tagging import tag_articles
+    except ImportError:  # the tagger is optional; untagged articles are still valid
+        return frame
+    gazetteer = build_gazetteer(store.read("nodes"), store.read("segments"))
+    return tag_articles(frame, gazetteer)
+
+
+def commit(prepared: Prepared, store: Store, *, author: str, mode: Literal["append", "replace"] = "append",
+           on_duplicate: OnDuplicate = "skip", note: str = "", allow_invalid: bool = False,
+           progress: Progress | None = None) -> Version:
+    """Write the valid rows as a new current version (all or nothing); the raw file is kept with it."""
+    if prepared.result is None or prepared.kind is None:
+        raise QazdashDataError(N_("Nothing to commit"), "The file was not checked against a dataset kind.")
+    if prepared.problems and not allow_invalid:
+        raise QazdashDataError(N_("The file has invalid rows"),
+                               f"{prepared.invalid} of {prepared.rows} rows are invalid; nothing was written.",
+                               "Fix the file and upload it again, or choose to commit only the valid rows.")
+    frame = rows_to_commit(prepared, on_duplicate, mode)
+    if frame.empty:
+        raise QazdashDataError(N_("Nothing to commit"), "No valid new rows remain (all were invalid or duplicates).")
+    if progress:
+        progress(0.92, N_("Writing the new version"))
+    if prepared.kind == "articles":
+        frame = _tag(frame, store)
+    skipped = len(prepared.duplicates) if mode == "append" and on_duplicate == "skip" else 0
+    counts = (f"rows {prepared.rows}, valid {prepared.valid}, invalid {prepared.invalid}, written {len(frame)}, "
+              f"duplicates {len(prepared.duplicates)} ({'skipped' if skipped else on_duplicate + 'd'})")
+    full_note = f"{note.strip()} [{counts}]".strip()
+    version = store.commit(prepared.kind, frame, author=author, source_name=prepared.file_name,
+                           raw=bytes(prepared.data), mode=mode, note=full_note,
+                           replace_keys=(mode == "append" and on_duplicate == "update"))
+    if progress:
+        progress(1.0, N_("Committed"))
+    return version
