@@ -1,7 +1,279 @@
-"""Placeholder replaced by the news page's own work."""
+"""News timeline: cooperation news filtered, placed on a timeline and a map, and listed."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from qazdash.i18n import _
+from qazdash.i18n import _, format_number
+from qazdash.news import (
+    LANE_MODES,
+    NO_CORRIDOR,
+    NewsFilter,
+    article_record,
+    article_table,
+    corridor_label,
+    filter_articles,
+    news_map_deck,
+    place_counts,
+    selected_from_points,
+    timeline_figure,
+    topic_label,
+)
+from qazdash.ui.news_cache import news_index
+from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
 
-st.title(_("news"))
+try:  # the corridor map's offline basemap (land and borders), when that module is there
+    from qazdash.maps import basemap_layers
+except ImportError:  # pragma: no cover - depends on the map page's progress
+    basemap_layers = None
+
+ARTICLE_PARAM = "news_article"
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "zh": "中文"}
+
+
+def _on_timeline_select() -> None:
+    event = st.session_state.get("news_timeline")
+    article = selected_from_points(event["selection"]["points"]) if event else None
+    if article:
+        st.query_params[ARTICLE_PARAM] = article
+
+
+def _on_map_select() -> None:
+    event = st.session_state.get("news_map")
+    objects = event["selection"]["objects"].get("news-places", []) if event else []
+    if objects and objects[0].get("name"):
+        st.session_state["news_places"] = [objects[0]["name"]]
+
+
+def _close_card() -> None:
+    st.query_params.pop(ARTICLE_PARAM, None)
+
+
+def _safe_link(url: object) -> str | None:
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        return url.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
+    return None
+
+
+def filters(index) -> tuple[NewsFilter, str]:
+    """The sidebar filters (all bound to the URL); returns the filter and the lane mode."""
+    options = index.options
+    first, last = index.articles["date"].min(), index.articles["date_end"].max()
+    with st.sidebar:
+        st.subheader(_("News filters"))
+        query = st.text_input(
+            _("Search headlines and summaries"),
+            key="news_q",
+            bind="query-params",
+            placeholder=_("e.g. Aktau, Актау, ferry"),
+            help=_("Ignores case; a place matches under any of its names (Aktau, Актау, Ақтау)."),
+        )
+        col_from, col_to = st.columns(2)
+        date_from = col_from.date_input(
+            _("From"),
+            value=None,
+            min_value=first.date(),
+            max_value=last.date(),
+            key="news_from",
+            bind="query-params",
+        )
+        date_to = col_to.date_input(
+            _("To"),
+            value=None,
+            min_value=first.date(),
+            max_value=last.date(),
+            key="news_to",
+            bind="query-params",
+        )
+        corridors = st.multiselect(
+            _("Corridors"),
+            [*options["corridors"], NO_CORRIDOR],
+            key="news_corridors",
+            format_func=lambda c: corridor_label(c, index.corridors),
+            bind="query-params",
+        )
+        places = st.multiselect(_("Places"), options["places"], key="news_places", bind="query-params")
+        orgs = st.multiselect(
+            _("Organisations"), options["organisations"], key="news_orgs", bind="query-params"
+        )
+        topics = st.multiselect(
+            _("Topics"), options["topics"], key="news_topics", format_func=topic_label, bind="query-params"
+        )
+        sources = st.multiselect(_("Sources"), options["sources"], key="news_sources", bind="query-params")
+        langs = st.multiselect(
+            _("Languages"),
+            options["languages"],
+            key="news_langs",
+            bind="query-params",
+            format_func=lambda c: LANGUAGE_NAMES.get(c, c),
+        )
+        lanes = st.radio(
+            _("Timeline lanes"),
+            LANE_MODES,
+            key="news_lanes",
+            bind="query-params",
+            horizontal=True,
+            format_func=lambda m: _("By corridor") if m == "corridor" else _("By topic"),
+        )
+    flt = NewsFilter(
+        date_from=date_from,
+        date_to=date_to,
+        corridors=tuple(corridors),
+        places=tuple(places),
+        organisations=tuple(orgs),
+        topics=tuple(topics),
+        sources=tuple(sources),
+        languages=tuple(langs),
+        query=query or "",
+    )
+    return flt, lanes or "corridor"
+
+
+def article_card(index, article_id: str) -> None:
+    record = article_record(index, article_id)
+    if record is None:
+        st.caption(_("The selected article is not in the current data."))
+        return
+    with st.container(border=True, key="news_card"):
+        link = _safe_link(record["url"])
+        title = escape_md(record["title"])
+        st.markdown(f"#### [{title}]({link})" if link else f"#### {title}")
+        dates = f"{_('Published')}: {record['published']}"
+        if record["event"]:
+            dates += f" · {_('Event')}: {record['event']}"
+        for nd in record["note_dates"]:
+            dates += f" · {nd.label}: {nd.date} ({_('from the notes')})"
+        st.caption(
+            escape_md(
+                f"{record['source']} · {dates} · "
+                f"{_('Language')}: {LANGUAGE_NAMES.get(record['language'], record['language'])}"
+            )
+        )
+        for label, values in (
+            (_("Corridors"), record["corridors"]),
+            (_("Places"), record["places"]),
+            (_("Organisations"), record["organisations"]),
+        ):
+            if values:
+                st.markdown(f"**{escape_md(label)}:** {escape_md(', '.join(values))}")
+        if record["summary"]:
+            st.markdown(escape_md(record["summary"]))
+        if record["tagged"]:
+            st.caption(
+                escape_md(
+                    _("Tagged automatically from headline and summary: {columns}").format(
+                        columns=", ".join(_(c) for c in record["tagged"])
+                    )
+                )
+            )
+        st.button(_("Close"), key="news_card_close", on_click=_close_card, icon=":material/close:")
+
+
+st.title(_("News timeline"))
+st.caption(
+    _(
+        "Cooperation news along the corridors: agreements, meetings, new train and ferry services, "
+        "investments. Each article links to its source."
+    )
+)
+
+with data_errors():
+    index = news_index()
+    flt, lanes = filters(index)
+    shown = filter_articles(index.articles, flt)
+    total = len(index.articles)
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        _("Articles"),
+        format_number(len(shown), 0),
+        help=_("{shown} of {total} articles").format(shown=len(shown), total=total),
+    )
+    c2.metric(_("Sources"), format_number(shown["source"].nunique(), 0))
+    c3.metric(_("Languages"), format_number(shown["language"].nunique(), 0))
+    c4.metric(_("Of all articles"), f"{format_number(100 * len(shown) / total if total else 0, 0)} %")
+
+    if shown.empty:
+        empty_state(
+            _(
+                "No article matches these filters. Clear the search or widen the dates, corridors or "
+                "places in the sidebar."
+            )
+        )
+    else:
+        selected = st.query_params.get(ARTICLE_PARAM)
+        fig = timeline_figure(shown, index, lanes, selected=selected)
+        st.plotly_chart(
+            fig,
+            key="news_timeline",
+            on_select=_on_timeline_select,
+            selection_mode="points",
+            width="stretch",
+            config={"displaylogo": False},
+        )
+        st.caption(
+            _(
+                "Each dot is an article at its publication date (month-only and year-only dates sit at the "
+                "first day of the period); ◇ marks the event date and ☆ a date mentioned in the notes. "
+                "Click a dot to read the article. Source: article metadata in data/articles.csv, each row "
+                "citing its page."
+            )
+        )
+        if selected:
+            article_card(index, selected)
+        else:
+            st.caption(_("Click a point on the timeline to show its article here."))
+
+        st.subheader(_("Places in the news"))
+        counts = place_counts(shown, index)
+        map_col, list_col = st.columns([3, 2])
+        with map_col:
+            if counts.empty:
+                empty_state(_("None of these articles names a place on the map."))
+            else:
+                deck = news_map_deck(counts, basemap_layers() if basemap_layers else None)
+                st.pydeck_chart(
+                    deck, key="news_map", on_select=_on_map_select, selection_mode="single-object", height=420
+                )
+                st.caption(
+                    _(
+                        "Circle size: number of filtered articles that mention the place. Click a place to "
+                        "show only its articles."
+                    )
+                )
+        with list_col:
+            st.dataframe(
+                counts[["name", "articles"]].rename(columns={"name": _("Place"), "articles": _("Articles")}),
+                hide_index=True,
+                height=420,
+                key="news_place_counts",
+            )
+        if len(index.unresolved):
+            with st.expander(_("Place names not on the map ({n})").format(n=len(index.unresolved))):
+                st.caption(
+                    _(
+                        "These names appear in articles but match no place in the places data, so they "
+                        "are not drawn. They still work in the place filter and the search."
+                    )
+                )
+                st.dataframe(
+                    index.unresolved.rename(columns={"place": _("Place"), "articles": _("Articles")}),
+                    hide_index=True,
+                    key="news_unresolved",
+                )
+
+        st.subheader(_("Articles"))
+        table = article_table(shown, index)
+        st.dataframe(
+            table,
+            hide_index=True,
+            key="news_table",
+            column_config={_("Link"): st.column_config.LinkColumn(_("Link"), display_text=_("open"))},
+        )
+        csv_download(table, "qazdash_news.csv", key="news_csv", label=_("Download these articles (CSV)"))
+        if index.hidden:
+            st.caption(
+                _("{n} rows without a publication date or a real headline are not shown.").format(
+                    n=index.hidden
+                )
+            )

@@ -1,0 +1,684 @@
+"""News timeline: prepare articles once per data version, filter them, and build the figures and tables.
+
+``prepare_news`` does the expensive work once (dates, tagging, gazetteer, search text); everything
+after it (``filter_articles``, ``timeline_figure``, ``place_counts``, ``article_table``) is cheap and
+vectorised, so a filter change on 100,000 articles stays fast.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+from plotly.subplots import make_subplots
+
+from qazdash.gazetteer import Gazetteer, build_gazetteer, fold
+from qazdash.i18n import N_, _, format_number, localized
+from qazdash.organisations import canonical_organisation
+from qazdash.tagging import tag_articles
+from qazdash.validation import split_list
+
+NO_CORRIDOR = "none"
+NO_CORRIDOR_COLOR = "#8c8c8c"
+LANE_MODES = ("corridor", "topic")
+# Short lane labels for the known corridors (the full names are long for an axis).
+CORRIDOR_SHORT: dict[str, str] = {
+    "qingdao_asia_pacific": N_("Qingdao – Asia-Pacific"),
+    "lianyungang_asia_pacific": N_("Lianyungang – Asia-Pacific"),
+    "titr_middle_corridor": N_("Middle Corridor (TITR)"),
+    "northern_route_russia": N_("Northern route (Russia)"),
+    "southern_route_iran": N_("Southern route (Iran)"),
+    "china_europe_rail": N_("China–Europe rail"),
+}
+TOPIC_LABELS: dict[str, str] = {
+    "investment": N_("Investment"),
+    "logistics": N_("Logistics"),
+    "infrastructure": N_("Infrastructure"),
+    "trade_agreement": N_("Trade agreement"),
+    "event": N_("Event"),
+    "statistics": N_("Statistics"),
+    "policy": N_("Policy"),
+}
+PRECISION_NOTE = {"month": N_("month only"), "year": N_("year only")}
+
+
+# -- dates ----------------------------------------------------------------------------------------
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def partial_date_bounds(value: object) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """First and last day of a YYYY-MM-DD / YYYY-MM / YYYY value, and its precision (NaT, NaT, 'unknown')."""
+    match = _PARTIAL.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return pd.NaT, pd.NaT, "unknown"
+    y, m, d = match.groups()
+    try:
+        if d:
+            start = pd.Timestamp(int(y), int(m), int(d))
+            return start, start, "day"
+        if m:
+            start = pd.Timestamp(int(y), int(m), 1)
+            return start, start + pd.offsets.MonthEnd(0), "month"
+        start = pd.Timestamp(int(y), 1, 1)
+        return start, pd.Timestamp(int(y), 12, 31), "year"
+    except ValueError:
+        return pd.NaT, pd.NaT, "unknown"
+
+
+def date_label(value: object) -> str:
+    """'2023-05-14', '2023-05 (month only)', '2023 (year only)'; '' when missing."""
+    start, _end, precision = partial_date_bounds(value)
+    if precision == "unknown":
+        return ""
+    text = str(value).strip()
+    return f"{text} ({_(PRECISION_NOTE[precision])})" if precision in PRECISION_NOTE else text
+
+
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+# Clauses that talk about where a date came from, not about an event.
+_PROVENANCE = re.compile(
+    r"\b(dated|date field|id|ids|between|published|accessed|retrieved|page|timestamp)\b", re.IGNORECASE
+)
+_TRAILING_WORDS = re.compile(
+    r"(\s+(for|on|at|in|by|of|from|to|until|planned|scheduled|set|is|was|be))+\s*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class NoteDate:
+    date: str  # YYYY-MM-DD
+    label: str  # a few words from the note that say what the date is
+
+
+def note_dates(notes: object, skip: tuple[str, ...] = ()) -> list[NoteDate]:
+    """ISO dates mentioned in free-text notes, each with the words before it as a short label.
+
+    Clauses are split at ';'. A clause about provenance ('Trend id falls between items dated …',
+    'date field …') is ignored, and so are dates in ``skip`` (e.g. the published and event dates).
+    """
+    if not isinstance(notes, str) or not notes:
+        return []
+    found: list[NoteDate] = []
+    for clause in notes.split(";"):
+        if _PROVENANCE.search(clause):
+            continue
+        for match in _ISO_DATE.finditer(clause):
+            iso = match.group(1)
+            start, _end, precision = partial_date_bounds(iso)
+            if precision != "day" or iso in skip or any(n.date == iso for n in found):
+                continue
+            before = clause[: match.start()].strip(" ,:(-–")
+            words = before.split()[-8:]
+            label = _TRAILING_WORDS.sub("", " ".join(words)).strip(" ,:(-–")
+            found.append(NoteDate(iso, label or _("date in notes")))
+    return found
+
+
+# -- preparation ------------------------------------------------------------------------------------
+def _key(items: list[str]) -> str:
+    """';a;b;' so that membership is one substring test per selected value."""
+    return ";" + ";".join(items) + ";" if items else ""
+
+
+@dataclass
+class NewsIndex:
+    """Articles ready to filter and draw, with what is needed to draw them."""
+
+    articles: pd.DataFrame  # one row per shown article, ``pos`` = its row number
+    place_links: pd.DataFrame  # pos, node_id: the resolved places of each article
+    gazetteer: Gazetteer
+    corridors: pd.DataFrame  # corridor_id, name_*, color_hex
+    unresolved: pd.DataFrame  # place, articles: place names the gazetteer could not place
+    hidden: int = 0  # rows left out (no date or a supplied headline in square brackets)
+    options: dict[str, list[str]] = field(default_factory=dict)  # filter choices, most frequent first
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return dict(zip(self.corridors["corridor_id"], self.corridors["color_hex"], strict=True)) | {
+            NO_CORRIDOR: NO_CORRIDOR_COLOR
+        }
+
+
+def _ranked(series: pd.Series) -> list[str]:
+    """Distinct ';'-keyed values, most frequent first, then by name."""
+    values = series[series != ""].str.strip(";").str.split(";").explode()
+    counts = values[values != ""].value_counts()
+    return sorted(counts.index, key=lambda v: (-counts[v], str(v).casefold()))
+
+
+def prepare_news(
+    articles: pd.DataFrame, nodes: pd.DataFrame, segments: pd.DataFrame, corridors: pd.DataFrame
+) -> NewsIndex:
+    """Dates, tags, resolved places and search text for every dated article with a real headline."""
+    gaz = build_gazetteer(nodes, segments)
+    frame = articles.copy()
+    title = frame["title"].fillna("").astype(str)
+    bounds = frame["published"].map(partial_date_bounds)
+    frame["date"] = pd.to_datetime([b[0] for b in bounds])
+    frame["date_end"] = pd.to_datetime([b[1] for b in bounds])
+    keep = frame["date"].notna() & (title.str.strip() != "") & ~title.str.strip().str.startswith("[")
+    hidden = int((~keep).sum())
+    frame = frame[keep].reset_index(drop=True)
+    frame = tag_articles(frame, gaz)
+
+    n = len(frame)
+    place_names: list[str] = []
+    place_links_pos: list[int] = []
+    place_links_node: list[str] = []
+    unresolved: dict[str, int] = {}
+    cache: dict[str, str | None] = {}
+    place_keys, org_keys, corridor_keys, search = [], [], [], []
+    titles, summaries = frame["title"].fillna("").tolist(), frame["summary"].fillna("").tolist()
+    for pos, (places, orgs, cors) in enumerate(
+        zip(
+            frame["places"].tolist(),
+            frame["organisations"].tolist(),
+            frame["corridors"].tolist(),
+            strict=True,
+        )
+    ):
+        shown: list[str] = []
+        node_terms: list[str] = []
+        for name in split_list(places) if isinstance(places, str) else []:
+            if name not in cache:
+                cache[name] = gaz.resolve(name)
+            node = cache[name]
+            label = gaz.names[node] if node else name
+            if node is None:
+                unresolved[name] = unresolved.get(name, 0) + 1
+            if label not in shown:
+                shown.append(label)
+                if node:
+                    place_links_pos.append(pos)
+                    place_links_node.append(node)
+                    node_terms.append(gaz.search_terms(node))
+                else:
+                    node_terms.append(fold(name))
+        org_list = (
+            list(dict.fromkeys(canonical_organisation(o) for o in split_list(orgs)))
+            if isinstance(orgs, str)
+            else []
+        )
+        cor_list = split_list(cors) if isinstance(cors, str) else []
+        place_names.append("; ".join(shown))
+        place_keys.append(_key(shown))
+        org_keys.append(_key(org_list))
+        corridor_keys.append(_key(cor_list))
+        search.append(" ".join([fold(titles[pos]), fold(summaries[pos]), *node_terms]))
+    frame["place_names"] = place_names
+    frame["place_key"] = pd.array(place_keys, dtype="str")
+    frame["org_key"] = pd.array(org_keys, dtype="str")
+    frame["corridor_key"] = pd.array(corridor_keys, dtype="str")
+    frame["search"] = pd.array(search, dtype="str")
+    frame["first_corridor"] = [k.strip(";").split(";")[0] if k else NO_CORRIDOR for k in corridor_keys]
+    frame["date_label"] = [date_label(v) for v in frame["published"]]
+    event_bounds = frame["event_date"].map(partial_date_bounds)
+    frame["event"] = pd.to_datetime([b[0] for b in event_bounds])
+    frame["event_label"] = [date_label(v) for v in frame["event_date"]]
+    frame["note_dates"] = [
+        note_dates(notes, skip=(str(p), str(e)))
+        for notes, p, e in zip(
+            frame["notes"].tolist(), frame["published"].tolist(), frame["event_date"].tolist(), strict=True
+        )
+    ]
+    frame["pos"] = np.arange(n)
+    for column in ("source", "language", "topic"):
+        frame[column] = frame[column].fillna("").astype(str)
+    links = pd.DataFrame({"pos": np.array(place_links_pos, dtype=np.int64), "node_id": place_links_node})
+    unresolved_frame = pd.DataFrame(
+        sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0])), columns=["place", "articles"]
+    )
+    options = {
+        "corridors": _ranked(frame["corridor_key"]),
+        "places": _ranked(frame["place_key"]),
+        "organisations": _ranked(frame["org_key"]),
+        "topics": [t for t in frame["topic"].value_counts().index if t],
+        "sources": [s for s in frame["source"].value_counts().index if s],
+        "languages": [lang for lang in frame["language"].value_counts().index if lang],
+    }
+    corridor_meta = corridors[
+        [c for c in corridors.columns if c in ("corridor_id", "name_en", "name_ru", "name_kk", "color_hex")]
+    ].reset_index(drop=True)
+    return NewsIndex(frame, links, gaz, corridor_meta, unresolved_frame, hidden, options)
+
+
+# -- filtering ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NewsFilter:
+    """What the user asked for. Empty tuples and None mean 'no restriction'."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    corridors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    query: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self != NewsFilter()
+
+
+def _any_of(keys: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    mask = np.zeros(len(keys), dtype=bool)
+    for value in values:
+        mask |= keys.str.contains(f";{value};", regex=False).to_numpy(dtype=bool)
+    return mask
+
+
+def search_terms(query: str) -> list[str]:
+    """The folded words of a search: each must occur in headline, summary or place names."""
+    return [t for t in fold(query).split() if t]
+
+
+def filter_articles(df: pd.DataFrame, flt: NewsFilter) -> pd.DataFrame:
+    """The rows of a ``prepare_news`` frame that pass every part of ``flt`` (lists: any of the values).
+
+    A partial date passes when its period overlaps the range: '2023-05' passes from 2023-05-20.
+    """
+    mask = np.ones(len(df), dtype=bool)
+    if flt.date_from is not None:
+        mask &= (df["date_end"] >= pd.Timestamp(flt.date_from)).to_numpy()
+    if flt.date_to is not None:
+        mask &= (df["date"] <= pd.Timestamp(flt.date_to)).to_numpy()
+    if flt.corridors:
+        wanted = tuple(c for c in flt.corridors if c != NO_CORRIDOR)
+        part = _any_of(df["corridor_key"], wanted)
+        if NO_CORRIDOR in flt.corridors:
+            part |= (df["corridor_key"] == "").to_numpy()
+        mask &= part
+    if flt.places:
+        mask &= _any_of(df["place_key"], flt.places)
+    if flt.organisations:
+        mask &= _any_of(df["org_key"], flt.organisations)
+    if flt.topics:
+        mask &= df["topic"].isin(flt.topics).to_numpy()
+    if flt.sources:
+        mask &= df["source"].isin(flt.sources).to_numpy()
+    if flt.languages:
+        mask &= df["language"].isin(flt.languages).to_numpy()
+    for term in search_terms(flt.query):
+        if not mask.any():
+            break
+        mask &= df["search"].str.contains(term, regex=False).to_numpy(dtype=bool)
+    return df[mask]
+
+
+# -- counts ------------------------------------------------------------------------------------------
+def monthly_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """month (first day), articles: publications per month, with empty months between as 0."""
+    if df.empty:
+        return pd.DataFrame({"month": pd.to_datetime([]), "articles": pd.Series([], dtype="int64")})
+    months = df["date"].dt.to_period("M")
+    counts = months.value_counts().sort_index()
+    full = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+    counts = counts.reindex(full, fill_value=0)
+    return pd.DataFrame({"month": full.to_timestamp(), "articles": counts.to_numpy()})
+
+
+def place_counts(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
+    """node_id, name, lat, lon, articles: how many of the filtered articles mention each placed node."""
+    links = index.place_links
+    if not len(links) or df.empty:
+        return pd.DataFrame(columns=["node_id", "name", "lat", "lon", "articles"])
+    selected = links[np.isin(links["pos"].to_numpy(), df["pos"].to_numpy())]
+    per_node = selected["node_id"].value_counts()
+    rows = [
+        (node, index.gazetteer.names[node], *index.gazetteer.coords[node], int(count))
+        for node, count in per_node.items()
+        if node in index.gazetteer.coords
+    ]
+    out = pd.DataFrame(rows, columns=["node_id", "name", "lat", "lon", "articles"])
+    return out.sort_values(["articles", "name"], ascending=[False, True], ignore_index=True)
+
+
+# -- figures ---------------------------------------------------------------------------------------
+def corridor_label(corridor_id: str, corridors: pd.DataFrame | None = None) -> str:
+    if corridor_id == NO_CORRIDOR:
+        return _("No corridor")
+    if corridor_id in CORRIDOR_SHORT:
+        return _(CORRIDOR_SHORT[corridor_id])
+    if corridors is not None:
+        match = corridors[corridors["corridor_id"] == corridor_id]
+        if len(match):
+            return localized(match.iloc[0].to_dict(), "name") or corridor_id
+    return corridor_id
+
+
+def topic_label(topic: str) -> str:
+    return _(TOPIC_LABELS[topic]) if topic in TOPIC_LABELS else (topic or _("No topic"))
+
+
+def _hover(titles: pd.Series, sources: pd.Series, labels: pd.Series, prefix: str = "") -> list[str]:
+    """Hover text with data HTML-escaped (plotly renders a subset of HTML in hover labels)."""
+    return [
+        f"{prefix}<b>{html.escape(t)}</b><br>{html.escape(s)} · {html.escape(d)}"
+        for t, s, d in zip(titles.tolist(), sources.tolist(), labels.tolist(), strict=True)
+    ]
+
+
+def _lane_points(df: pd.DataFrame, lanes: str) -> pd.DataFrame:
+    """One row per (article, lane): articles on two corridors appear in both corridor lanes."""
+    if lanes == "topic":
+        points = df.assign(lane=df["topic"].replace("", "none"), color_key=df["first_corridor"])
+    else:
+        cor = df["corridor_key"].str.strip(";").str.split(";")
+        points = df.assign(lane=cor).explode("lane")
+        points["lane"] = points["lane"].replace("", NO_CORRIDOR).fillna(NO_CORRIDOR)
+        points["color_key"] = points["lane"]
+    return points
+
+
+def timeline_figure(
+    df: pd.DataFrame,
+    index: NewsIndex,
+    lanes: str = "corridor",
+    *,
+    selected: str | None = None,
+    max_points: int = 3000,
+) -> go.Figure:
+    """Articles at their dates in lanes (by corridor or topic), coloured by corridor; monthly counts beneath.
+
+    Each article point carries its ``article_id`` as ``customdata`` (for ``on_select``). Event dates and
+    dates mentioned in notes are secondary markers in the same lane. Above ``max_points`` points per
+    figure, articles are grouped by week or month per lane and drawn as sized markers.
+    """
+    if lanes not in LANE_MODES:
+        raise ValueError(f"lanes must be one of {LANE_MODES}, got {lanes!r}")
+    colors = index.colors
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.04)
+    points = _lane_points(df, lanes)
+    label_of = (lambda v: corridor_label(v, index.corridors)) if lanes == "corridor" else topic_label
+    lane_order = (
+        (
+            [c for c in index.corridors["corridor_id"] if c in set(points["lane"])]
+            + ([NO_CORRIDOR] if (points["lane"] == NO_CORRIDOR).any() else [])
+        )
+        if lanes == "corridor"
+        else sorted(
+            set(points["lane"]),
+            key=lambda t: (t not in TOPIC_LABELS, list(TOPIC_LABELS).index(t) if t in TOPIC_LABELS else 0, t),
+        )
+    )
+    lane_labels = {lane: label_of(lane) for lane in lane_order}
+    points["y"] = points["lane"].map(lane_labels)
+    aggregated = len(points) > max_points
+    color_order = [c for c in [*index.corridors["corridor_id"], NO_CORRIDOR] if c in set(points["color_key"])]
+    for color_key in color_order:
+        part = points[points["color_key"] == color_key]
+        name = corridor_label(color_key, index.corridors)
+        if aggregated:
+            freq = "W" if len(points) <= max_points * 6 else "M"
+            grouped = (
+                part.assign(bin=part["date"].dt.to_period(freq).dt.start_time)
+                .groupby(["y", "bin"], observed=True)
+                .size()
+                .reset_index(name="n")
+            )
+            unit = _("week of") if freq == "W" else _("month of")
+            fig.add_trace(
+                go.Scatter(
+                    x=grouped["bin"],
+                    y=grouped["y"],
+                    mode="markers",
+                    name=name,
+                    legendgroup=color_key,
+                    marker={
+                        "color": colors.get(color_key, NO_CORRIDOR_COLOR),
+                        "opacity": 0.75,
+                        "size": np.clip(4 + 3 * np.sqrt(grouped["n"].to_numpy()), 5, 28),
+                    },
+                    customdata=[""] * len(grouped),
+                    hovertext=[
+                        f"{format_number(n, 0)} {_('articles')} · {unit} {d:%Y-%m-%d}"
+                        for n, d in zip(grouped["n"], grouped["bin"], strict=True)
+                    ],
+                    hoverinfo="text",
+                ),
+                row=1,
+                col=1,
+            )
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["date"],
+                y=part["y"],
+                mode="markers",
+                name=name,
+                legendgroup=color_key,
+                marker={
+                    "color": colors.get(color_key, NO_CORRIDOR_COLOR),
+                    "size": 10,
+                    "opacity": 0.85,
+                    "line": {"width": 1, "color": "white"},
+                },
+                customdata=part["article_id"].tolist(),
+                hovertext=_hover(part["title"], part["source"], part["date_label"]),
+                hoverinfo="text",
+            ),
+            row=1,
+            col=1,
+        )
+    if not aggregated:
+        events = points[points["event"].notna()]
+        if len(events):
+            fig.add_trace(
+                go.Scatter(
+                    x=events["event"],
+                    y=events["y"],
+                    mode="markers",
+                    name=_("Event date"),
+                    marker={"symbol": "diamond-open", "size": 11, "color": "#444", "line": {"width": 1.5}},
+                    customdata=events["article_id"].tolist(),
+                    hovertext=_hover(
+                        events["title"], events["source"], events["event_label"], _("Event") + ": "
+                    ),
+                    hoverinfo="text",
+                ),
+                row=1,
+                col=1,
+            )
+        noted = points[points["note_dates"].map(bool)]
+        if len(noted):
+            xs, ys, ids, texts = [], [], [], []
+            for row in noted.itertuples(index=False):
+                for nd in row.note_dates:
+                    xs.append(pd.Timestamp(nd.date))
+                    ys.append(row.y)
+                    ids.append(row.article_id)
+                    texts.append(
+                        f"{html.escape(nd.label)}: {nd.date}<br><b>{html.escape(row.title)}</b>"
+                        f"<br>{html.escape(row.source)} ({_('date from the notes')})"
+                    )
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="markers",
+                    name=_("Date in notes"),
+                    marker={"symbol": "star-open", "size": 12, "color": "#444", "line": {"width": 1.5}},
+                    customdata=ids,
+                    hovertext=texts,
+                    hoverinfo="text",
+                ),
+                row=1,
+                col=1,
+            )
+        if selected is not None:
+            sel = points[points["article_id"] == selected]
+            if len(sel):
+                fig.add_trace(
+                    go.Scatter(
+                        x=sel["date"],
+                        y=sel["y"],
+                        mode="markers",
+                        name=_("Selected"),
+                        showlegend=False,
+                        marker={"symbol": "circle-open", "size": 20, "color": "#111", "line": {"width": 2.5}},
+                        customdata=sel["article_id"].tolist(),
+                        hoverinfo="skip",
+                    ),
+                    row=1,
+                    col=1,
+                )
+    counts = monthly_counts(df)
+    fig.add_trace(
+        go.Bar(
+            x=counts["month"],
+            y=counts["articles"],
+            name=_("Articles per month"),
+            marker={"color": "#5b6b7f"},
+            hovertemplate="%{x|%Y-%m}: %{y} " + _("articles") + "<extra></extra>",
+            showlegend=False,
+            customdata=[""] * len(counts),
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=[lane_labels[v] for v in reversed(lane_order)],
+        row=1,
+        col=1,
+        title=None,
+        automargin=True,
+    )
+    fig.update_yaxes(title=_("per month"), row=2, col=1, rangemode="tozero")
+    fig.update_xaxes(type="date", row=1, col=1)
+    fig.update_xaxes(type="date", row=2, col=1, rangeslider={"visible": True, "thickness": 0.08})
+    fig.update_layout(
+        height=max(380, 170 + 46 * len(lane_order)) + 120,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode="pan",
+    )
+    return fig
+
+
+def news_map_deck(counts: pd.DataFrame, basemap_layers: list[pdk.Layer] | None = None) -> pdk.Deck:
+    """Places sized by how many filtered articles mention them; layer id ``news-places`` (for selections)."""
+    data = counts[["node_id", "name", "lat", "lon", "articles"]].copy()
+    data["lat"] = data["lat"].round(4)
+    data["lon"] = data["lon"].round(4)
+    data["radius"] = (20_000 + 18_000 * np.sqrt(data["articles"].astype(float))).round(0)
+    data["label"] = [f"{format_number(n, 0)} {_('articles')}" for n in data["articles"]]
+    layer = pdk.Layer(
+        "ScatterplotLayer",
+        data=data,
+        id="news-places",
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_min_pixels=4,
+        radius_max_pixels=40,
+        get_fill_color=[214, 39, 40, 170],
+        get_line_color=[255, 255, 255, 230],
+        line_width_min_pixels=1,
+        stroked=True,
+        pickable=True,
+        auto_highlight=True,
+    )
+    if len(data):
+        lat, lon = float(data["lat"].median()), float(data["lon"].median())
+        span = max(
+            float(data["lon"].max() - data["lon"].min()), float(data["lat"].max() - data["lat"].min()) * 2
+        )
+        zoom = max(1.0, min(6.0, math.log2(360 / max(span, 1)) + 0.3))
+    else:
+        lat, lon, zoom = 45.0, 70.0, 2.5
+    return pdk.Deck(
+        layers=[*(basemap_layers or []), layer],
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
+        map_style=None,
+        map_provider=None,
+        tooltip={"text": "{name}\n{label}"},
+    )
+
+
+# -- tables ------------------------------------------------------------------------------------------
+TABLE_COLUMNS = {
+    "date_label": N_("Published"),
+    "title": N_("Headline"),
+    "source": N_("Source"),
+    "language": N_("Language"),
+    "corridors": N_("Corridors"),
+    "place_names": N_("Places"),
+    "organisations": N_("Organisations"),
+    "topic": N_("Topic"),
+    "event_label": N_("Event date"),
+    "summary": N_("Summary"),
+    "url": N_("Link"),
+    "article_id": N_("Article id"),
+}
+
+
+def article_table(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
+    """The filtered articles as a display/CSV table, newest first; column names translated."""
+    ordered = df.sort_values(["date", "article_id"], ascending=[False, True])
+    out = pd.DataFrame(
+        {
+            "date_label": ordered["date_label"],
+            "title": ordered["title"],
+            "source": ordered["source"],
+            "language": ordered["language"],
+            "corridors": [
+                ", ".join(corridor_label(c, index.corridors) for c in k.strip(";").split(";") if c)
+                for k in ordered["corridor_key"]
+            ],
+            "place_names": ordered["place_names"],
+            "organisations": [k.strip(";").replace(";", "; ") for k in ordered["org_key"]],
+            "topic": [topic_label(t) if t else "" for t in ordered["topic"]],
+            "event_label": ordered["event_label"],
+            "summary": ordered["summary"].fillna(""),
+            "url": ordered["url"],
+            "article_id": ordered["article_id"],
+        }
+    )
+    return out.rename(columns={k: _(v) for k, v in TABLE_COLUMNS.items()}).reset_index(drop=True)
+
+
+def article_record(index: NewsIndex, article_id: str) -> dict | None:
+    """Everything the article card shows, or None for an unknown id."""
+    rows = index.articles[index.articles["article_id"] == article_id]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return {
+        "article_id": row["article_id"],
+        "title": row["title"],
+        "url": row["url"],
+        "source": row["source"],
+        "published": row["date_label"],
+        "event": row["event_label"] if row["event_label"] and row["event_date"] != row["published"] else "",
+        "language": row["language"],
+        "corridors": [
+            corridor_label(c, index.corridors) for c in row["corridor_key"].strip(";").split(";") if c
+        ],
+        "places": [p for p in row["place_names"].split("; ") if p],
+        "organisations": [o for o in row["org_key"].strip(";").split(";") if o],
+        "summary": row["summary"] if isinstance(row["summary"], str) else "",
+        "note_dates": list(row["note_dates"]),
+        "tagged": [t for t in str(row.get("tagged", "") or "").split(";") if t],
+    }
+
+
+def selected_from_points(points: list[dict]) -> str | None:
+    """The article id of the first clicked point that stands for one article (customdata), else None."""
+    for point in points or []:
+        data = point.get("customdata")
+        if isinstance(data, list | tuple):
+            data = data[0] if data else None
+        if isinstance(data, str) and data:
+            return data
+    return None
