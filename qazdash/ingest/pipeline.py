@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -423,7 +422,7 @@ def commit(prepared: Prepared, store: Store, *, author: str, mode: Literal["appe
         frame = _tag(frame, store)
     skipped = len(prepared.duplicates) if mode == "append" and on_duplicate == "skip" else 0
     counts = (f"rows {prepared.rows}, valid {prepared.valid}, invalid {prepared.invalid}, written {len(frame)}, "
-              f"duplicates {len(prepared.duplicates)} ({'skipped' if skipped else on_duplicate + 'd'})")
+              f"duplicates {len(prepared.duplicates)} ({'skipped' if skipped else 'updated'})")
     full_note = f"{note.strip()} [{counts}]".strip()
     version = store.commit(prepared.kind, frame, author=author, source_name=prepared.file_name,
                            raw=bytes(prepared.data), mode=mode, note=full_note,

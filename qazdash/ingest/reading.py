@@ -140,11 +140,16 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     if len(sample) < 4:
         return None
     even, odd = sample[0::2], sample[1::2]
+    guess = None
     if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-        return "utf-16-be"
-    return None
+        guess = "utf-16-le"
+    elif even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        guess = "utf-16-be"
+    if guess is None:
+        return None
+    text = sample[: len(sample) // 2 * 2].decode(guess, errors="replace")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+    return guess if controls <= 0.01 * len(text) else None
 
 
 def _utf8_error(data: memoryview) -> int | None:
@@ -259,7 +264,8 @@ def _looks_like_header(row: list[str], width: int) -> bool:
 def detect_header(text: str, sep: str) -> int:
     """1-based record number of the header (metadata lines above it are skipped), 0 if there is none."""
     records = _records(text, sep)
-    widths = Counter(len(r) for r in records if r and any(c.strip() for c in r))
+    filled = [r for r in records if r and any(c.strip() for c in r)]
+    widths = Counter(len(r) for r in filled[len(filled) // 2:])  # data rows dominate the end of the sample
     if not widths:
         return 1
     width = widths.most_common(1)[0][0]
@@ -350,6 +356,15 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
     if truncated and "\n" in sample:  # the last record of the sample may be half a row
         sample = sample[: sample.rindex("\n") + 1]
     sep = options.separator or detect_separator(sample)
+    if not truncated:  # the whole file is in the sample: let the strict csv module find broken quoting
+        reader = csv.reader(io.StringIO(sample), delimiter=sep, strict=True)
+        try:
+            for _ in reader:
+                pass
+        except csv.Error:
+            raise unreadable(file_name, f"a quoted cell opened on line {reader.line_num} or before is never closed "
+                             "(an opening \" without its closing \").",
+                             "Check the quotes in the file, or export it again from the spreadsheet.") from None
     header_row = options.header_row if options.header_row is not None else detect_header(sample, sep)
     records = _records(sample, sep, limit=max(header_row, 1) + 500)
     if header_row:
