@@ -35,6 +35,18 @@ GROUP_LABELS: dict[str, str] = {
     OTHER: N_("Other"),
 }
 GROUP_ORDER = tuple(GROUP_LABELS)
+SHORT_GROUP_LABELS: dict[str, str] = {
+    "titr_middle_corridor": N_("Middle Corridor"),
+    "china_europe_rail": N_("China–Europe rail"),
+    "qingdao_asia_pacific": N_("Qingdao"),
+    "lianyungang_asia_pacific": N_("Lianyungang"),
+    "northern_route_russia": N_("Northern route"),
+    "southern_route_iran": N_("Southern route"),
+    TRADE: N_("Trade"),
+    TRANSIT: N_("Transit"),
+    INVESTMENT: N_("Investment"),
+    OTHER: N_("Other"),
+}
 
 # --- themes ----------------------------------------------------------------------------------------
 
@@ -441,14 +453,18 @@ def group_label(group: str) -> str:
     return _(GROUP_LABELS.get(group, GROUP_LABELS[OTHER]))
 
 
+def short_group_label(group: str) -> str:
+    return _(SHORT_GROUP_LABELS.get(group, SHORT_GROUP_LABELS[OTHER]))
+
+
 def theme_label(theme: str) -> str:
     return _(THEME_LABELS.get(theme, theme))
 
 
 def option_label(metric: str) -> str:
-    """How a metric reads in the picker: "Group · Theme · Name"."""
+    """How a metric reads in the picker: "Name · Group › Theme" (options are sorted by group and theme)."""
     info = metric_info(metric)
-    return f"{group_label(info.group)} · {theme_label(info.theme)} · {info.name()}"
+    return f"{info.name()} · {short_group_label(info.group)} › {theme_label(info.theme)}"
 
 
 def sort_key(metric: str) -> tuple[int, int, str]:

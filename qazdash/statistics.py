@@ -64,6 +64,15 @@ KIND_LABELS: dict[str, str] = {
     CUMULATIVE: N_("cumulative"),
     REFERENCE: N_("target, plan or forecast"),
 }
+VALUE_TYPE_SHORT: dict[str, str] = {
+    "actual": N_("full period"),
+    "partial_period": N_("part of a period"),
+    "cumulative": N_("cumulative"),
+    "capacity": N_("capacity"),
+    "target_or_plan": N_("target or plan"),
+    "forecast": N_("forecast"),
+    "commitment_or_estimate": N_("commitment or estimate"),
+}
 SELECTION_LABELS: dict[str, str] = {
     "preferred": N_("preferred source"),
     "single": N_("single source"),
@@ -265,7 +274,7 @@ def comparable_series(statistics: pd.DataFrame, metric: str) -> pd.DataFrame:
     giving the chosen value, ``; ``-separated) and ``n_reports``.
     """
     frame = _ensure_prepared(statistics)
-    full = frame[(frame["metric"] == metric) & (frame["kind"] == FULL)]
+    full = everyone = frame[(frame["metric"] == metric) & (frame["kind"] == FULL)]
     preferred = preferred_mask(full, metric)
     use_preferred = bool(preferred.any())
     if use_preferred:
@@ -276,7 +285,8 @@ def comparable_series(statistics: pd.DataFrame, metric: str) -> pd.DataFrame:
         if choice is None:
             continue
         row, how = choice
-        same = rows[rows["value"] == row["value"]]
+        same = everyone[(everyone["year"] == row["year"]) & (everyone["value"] == row["value"])]
+        same = pd.concat([rows.loc[[row.name]], same.drop(index=row.name, errors="ignore")])
         row = row.copy()
         row["selection"] = "preferred" if use_preferred else how
         row["sources"] = "; ".join(dict.fromkeys(same["source"]))
@@ -595,7 +605,7 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
         line_basis = basis(metric)
         if len(series):
             xs, ys, idx = _line_xy(series)
-            hover = _hover_rows(series)
+            hover = _hover_rows(series.assign(source=series["sources"]))
             line_name = name if not PREFERRED_SOURCES.get(metric) else f"{name} — {line_basis}"
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines+markers", name=line_name, legendgroup=metric,
@@ -603,7 +613,9 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
                 customdata=[hover[k] if k is not None else [""] * 5 for k in idx],
                 hovertemplate=hovertemplate, connectgaps=False,
             ))
-        others = rows[(rows["kind"] == FULL) & ~rows["metric_id"].isin(series["metric_id"])]
+        on_line = set(zip(series["year"], series["value"], strict=True))
+        others = rows[(rows["kind"] == FULL)
+                      & [(y, v) not in on_line for y, v in zip(rows["year"], rows["value"], strict=True)]]
         if len(others):
             offset = others.groupby("year").cumcount() + 1
             xs = [pd.Timestamp(x) + pd.Timedelta(days=40 * int(k))
@@ -633,11 +645,13 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
             latest = series.iloc[-1] if len(series) else None
             for value_type, group in refs.groupby("value_type", sort=False):
                 symbol, dash = REFERENCE_STYLE.get(value_type, ("circle-open", "dash"))
-                type_label = _(VALUE_TYPE_LABELS.get(value_type, value_type))
-                labels = [format_value(v, unit) + f" ({p})"
-                          for v, p in zip(group["value"], group["period_label"], strict=True)]
+                type_label = _(VALUE_TYPE_SHORT.get(value_type, value_type))
+                # Only targets ahead of the latest full year are labelled: past ones sit among the actuals.
+                ahead = [latest is None or int(y) > int(latest["year"]) for y in group["year"]]
                 seen = group.assign(_x=group["x"]).duplicated(["_x", "value"]).tolist()
-                labels = ["" if dup else label for label, dup in zip(labels, seen, strict=True)]
+                labels = [format_value(v, unit) + f" ({p})" if a and not dup else ""
+                          for v, p, a, dup in zip(group["value"], group["period_label"], ahead, seen,
+                                                  strict=True)]
                 fig.add_trace(go.Scatter(
                     x=_dates(group["x"]), y=group["value"].astype(float).tolist(), mode="markers+text",
                     name=f"{name} — {type_label}", legendgroup=metric,
@@ -776,3 +790,120 @@ def overview_tiles(statistics: pd.DataFrame, metrics: tuple[str, ...] = TILE_MET
     frame = prepare(statistics)
     tiles = [latest_tile(frame, m) for m in metrics]
     return [t for t in tiles if t is not None]
+
+
+# --- tables for people (translated headers, formatted numbers) ----------------------------------------
+
+
+def _percent(value) -> str:
+    return format_change(None if value is None or value != value else float(value))
+
+
+def conflict_sentences(statistics: pd.DataFrame, metrics: list[str]) -> list[str]:
+    """One plain sentence per conflict: which figures differ, from how many sources, by how much."""
+    rows = conflicts(statistics, metrics)
+    out = []
+    for _i, c in conflict_summary(rows).iterrows():
+        sentence = _("{metric}, {period} ({type}): {n} sources give {low} to {high}; "
+                     "they differ by {spread}.")
+        out.append(sentence.format(
+            metric=metric_name(c["metric"]), period=c["period_label"],
+            type=_(VALUE_TYPE_SHORT.get(c["value_type"], c["value_type"])),
+            n=int(c["n_sources"]), low=format_value(c["low"], c["unit"], 6),
+            high=format_value(c["high"], c["unit"], 6), spread=_percent(c["spread"]).lstrip("+")))
+    return out
+
+
+def link_column() -> str:
+    """The translated header of the link column in the tables below (for ``st.column_config.LinkColumn``)."""
+    return _("Link")
+
+
+def conflict_table(statistics: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """The conflicting figures side by side: one row per source, grouped by metric and period."""
+    rows = conflicts(statistics, metrics)
+    if rows.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        _("Metric"): rows["metric"].map(metric_name),
+        _("Period"): rows["period_label"],
+        _("Type"): rows["value_type"].map(lambda t: _(VALUE_TYPE_LABELS.get(t, t))),
+        _("Value"): [qualified_value(v, u, q, 6) for v, u, q in zip(rows["value"], rows["unit"],
+                                                                    rows["qualifier"], strict=True)],
+        _("Compared with"): [_("reference") if ref else _percent(d)
+                             for ref, d in zip(rows["is_reference"], rows["difference"], strict=True)],
+        _("Source"): rows["source"],
+        link_column(): rows["url"].fillna(""),
+    })
+
+
+def growth_table(statistics: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """Year-on-year change of each metric's line, newest first."""
+    frames = [yoy_growth(statistics, m) for m in metrics]
+    rows = pd.concat([f for f in frames if not f.empty]) if any(not f.empty for f in frames) else None
+    if rows is None:
+        return pd.DataFrame()
+    rows = rows.sort_values(["metric", "year"], ascending=[True, False])
+    return pd.DataFrame({
+        _("Metric"): rows["metric"].map(metric_name),
+        _("Year"): rows["year"].astype(str),
+        _("Value"): [format_value(v, u, 6) for v, u in zip(rows["value"], rows["unit"], strict=True)],
+        _("Year before"): [format_value(v, u, 6)
+                           for v, u in zip(rows["previous_value"], rows["unit"], strict=True)],
+        _("Change"): [("+" if v > 0 else "−" if v < 0 else "±") + format_value(abs(v), u, 3)
+                      for v, u in zip(rows["change"], rows["unit"], strict=True)],
+        _("Change, %"): rows["change_pct"].map(_percent),
+        _("Source"): rows["source"],
+    })
+
+
+def gap_table(statistics: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """Targets and forecasts against the latest actual figure (or the outturn of their own year)."""
+    frames = [gaps(statistics, m) for m in metrics]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    rows = pd.concat(frames)
+
+    def compared(r) -> str:
+        if r["compared_year"] is None or r["compared_year"] != r["compared_year"]:
+            return _("no full-year figure for {year}").format(year=r["year"])
+        return f"{format_value(r['compared_value'], r['unit'], 6)} ({int(r['compared_year'])})"
+
+    return pd.DataFrame({
+        _("Metric"): rows["reference_metric"].map(metric_name),
+        _("Type"): rows["value_type"].map(lambda t: _(VALUE_TYPE_LABELS.get(t, t))),
+        _("Year"): rows["period_label"],
+        _("Value"): [qualified_value(v, u, q, 6) for v, u, q in zip(rows["value"], rows["unit"],
+                                                                    rows["qualifier"], strict=True)],
+        _("Actual compared"): [compared(r) for _i, r in rows.iterrows()],
+        _("Difference from actual"): [_percent(g) for g in rows["gap_pct"]],
+        _("Growth needed a year"): [_percent(g) if g is not None and g == g else "–"
+                                    for g in rows["annual_growth_needed"]],
+        _("Source"): rows["source"],
+        link_column(): rows["url"].fillna(""),
+    })
+
+
+def provenance_display(statistics: pd.DataFrame, metrics: list[str], show_partial: bool = True,
+                       show_targets: bool = True) -> pd.DataFrame:
+    """``provenance_table`` with translated headers, as the page shows it."""
+    table = provenance_table(statistics, metrics, show_partial, show_targets)
+    return pd.DataFrame({
+        _("Metric"): table["metric_name"],
+        _("Period"): table["period_label"],
+        _("Exact span"): table["period_detail"],
+        _("Value"): table["value_text"],
+        _("Type"): table["value_type"],
+        _("On the line"): table["on_line"],
+        _("Source"): table["source"],
+        link_column(): table["url"],
+        _("Notes"): table["notes"],
+    })
+
+
+def line_notes(metrics: list[str]) -> list[str]:
+    """For each metric with a preferred source: which series draws its line, and why (translated)."""
+    return [_("{metric}: the line is the {basis} series. {reason}").format(
+        metric=metric_name(m), basis=_(PREFERRED_SOURCES[m].basis), reason=_(PREFERRED_SOURCES[m].reason))
+        for m in metrics if m in PREFERRED_SOURCES]
