@@ -310,12 +310,11 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
     if options.reference_day is None and saved_opts.get("reference_day"):
         options = replace(options, reference_day=realworld.reference_day(saved_opts["reference_day"]))
     headers = list(table.frame.columns)
-    if not len(table.frame) and not table.problems:
-        return _empty_prepared(file_name, data, table, None, options.kind, {}, [Problem(
-            file_name, None, None, None, "no_rows", "the file has a header but no data rows")])
-
     guess = detect_kind(headers)
     kind = options.kind or guess.kind
+    if not len(table.frame) and not table.problems:
+        return _empty_prepared(file_name, data, table, guess, kind, {}, [Problem(
+            file_name, None, None, None, "no_rows", "the file has a header but no data rows")])
     if options.mapping is not None:
         mapping = dict(options.mapping)
     elif kind is not None:
@@ -362,12 +361,19 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
                 seen.add(key)
             continue
         if p.rule == "missing_column":
-            shown = ", ".join(f"{h} (→ {mapping[h]})" if mapping.get(h) else h for h in headers)
+            shown = ", ".join(f"{h} (→ {mapping[h]})" if mapping.get(h) not in (None, IGNORE, h) else h
+                              for h in headers)
             p = Problem(p.file, None, p.column, None, p.rule,
                         f"required column '{p.column}' is missing; the file's columns are: {shown}")
         elif p.column in originals and p.row is not None:
             p = Problem(p.file, p.row, p.column, str(originals[p.column].get(p.row, p.value)), p.rule, p.message)
         problems.append(p)
+    for key, problem in cell_problems.items():  # rules the schema validator does not know (e.g. too_long)
+        if key not in seen and not any(p.row == key[0] and p.column == key[1] for p in result.problems):
+            problems.append(problem)
+    if cell_problems:
+        bad_rows = {row for row, _ in cell_problems}
+        result.frame = result.frame[~result.frame.index.isin(bad_rows)]
     current = None
     if store is not None and kind in store.current_versions():
         current = store.read(kind)

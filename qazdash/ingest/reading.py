@@ -39,7 +39,7 @@ _MAGIC = (
     (b"\x89PNG", N_("a PNG image")),
     (b"\xff\xd8\xff", N_("a JPEG image")),
     (b"GIF8", N_("a GIF image")),
-    (b"\xd0\xcf\x11\xe0", N_("an old Excel/Word file (.xls/.doc); save it as .xlsx or CSV")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Excel or Word file (.xls/.doc)")),
     (b"\x1f\x8b", N_("a gzip archive")),
     (b"Rar!", N_("a RAR archive")),
     (b"7z\xbc\xaf", N_("a 7-Zip archive")),
@@ -122,7 +122,7 @@ def _sniff_format(data: memoryview, file_name: str) -> str:
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise unreadable(file_name, f"this is {what}, not a table (CSV, TSV or XLSX).",
-                             "Export the data as CSV from the program that made it.")
+                             "Open it in the program that made it and save or export it as CSV or .xlsx.")
     return "csv"
 
 
