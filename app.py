@@ -7,6 +7,7 @@ from qazdash.ui.i18n import init_language, language_selector
 
 st.set_page_config(page_title="qazdash", page_icon=":material/train:", layout="wide")
 init_language()
+language_selector()  # before st.navigation, so the URL's ?lang= binds on the first run
 
 PAGES = [
     st.Page("pages/overview.py", title=_("Overview"), icon=":material/dashboard:", default=True),
@@ -18,6 +19,4 @@ PAGES = [
     st.Page("pages/sources.py", title=_("Data & sources"), icon=":material/menu_book:", url_path="sources"),
 ]
 
-page = st.navigation(PAGES)
-language_selector()
-page.run()
+st.navigation(PAGES).run()

@@ -1,7 +1,34 @@
-"""Overview: headline figures, latest cooperation news, the corridors."""
+"""Overview: headline figures, the latest cooperation news, the corridors."""
 
 import streamlit as st
 
-from qazdash.i18n import _
+from qazdash.i18n import _, format_number
+from qazdash.overview import corridor_summary, latest_articles
+from qazdash.ui.data import datasets
+from qazdash.ui.widgets import data_errors, escape_md
 
 st.title(_("Kazakhstan's trade corridors"))
+st.caption(_("How Kazakh goods reach Asia-Pacific and European markets: routes, cooperation news and figures."))
+
+with data_errors():
+    data = datasets("corridors", "segments", "articles", "statistics")
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader(_("Latest cooperation news"))
+        for art in latest_articles(data["articles"], 6).to_dict("records"):
+            st.markdown(f"**[{escape_md(art['title'])}]({art['url']})**  \n"
+                        f"{escape_md(art['source'])} · {art['published']}")
+        st.page_link("pages/news.py", label=_("All news on the timeline"), icon=":material/arrow_forward:")
+
+    with right:
+        st.subheader(_("Corridors"))
+        summary = corridor_summary(data["corridors"], data["segments"])
+        for row in summary.to_dict("records"):
+            km = format_number(row["trunk_km"], 0)
+            st.markdown(f"**{escape_md(row['name'])}**  \n"
+                        + _("{km} km along the main line · {trunk} legs, {legs} with branches").format(
+                            km=km, trunk=row["trunk_legs"], legs=row["legs"]))
+        st.caption(_("Lengths add up the legs of each main line; most rail distances are straight-line "
+                     "estimates and so lower bounds (see the map for each leg's basis)."))
+        st.page_link("pages/map.py", label=_("Open the corridor map"), icon=":material/arrow_forward:")

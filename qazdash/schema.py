@@ -184,7 +184,8 @@ CORRIDORS = DatasetSchema(
     order_by=(),
     fields=(
         Field("corridor_id", required=True, unique=True, pattern=r"^[a-z0-9_]+$", pattern_hint="snake_case",
-              description="Corridor id", synonyms=("id", "corridor id", "коридор"), example=("example_route", "other_route")),
+              description="Corridor id", synonyms=("id", "corridor id", "коридор"),
+              example=("example_route", "other_route")),
         Field("name_en", required=True, description="Name in English", synonyms=("name", "name en"),
               example=("Example route", "Other route")),
         Field("name_ru", description="Name in Russian", synonyms=("name ru",), example=("", "")),

@@ -112,10 +112,18 @@ def make_engine(url: str | None = None) -> Engine:
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets readers go on while an upload commits
+            dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # Writers take the write lock when they start (BEGIN IMMEDIATE), so two appends
+            # cannot both build on the same current version; readers stay DEFERRED.
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -140,6 +148,8 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        # Write transactions: BEGIN IMMEDIATE on SQLite; on PostgreSQL SELECT ... FOR UPDATE does the locking.
+        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
 
     @classmethod
     def open(cls, url: str | None = None, *, seed: Callable[[], dict[str, pd.DataFrame]] | None = None) -> Store:
@@ -241,7 +251,7 @@ class Store:
         seeded = []
         for kind in KIND_ORDER:
             try:
-                with self.engine.begin() as conn:
+                with self._writer.begin() as conn:
                     if self._lock_current(conn, kind) is not None:
                         continue
                     data = frame_to_parquet(frames[kind])
@@ -268,7 +278,7 @@ class Store:
         if mode not in ("append", "replace"):
             raise ValueError(f"mode must be 'append' or 'replace', got {mode!r}")
         incoming = frame[[c for c in schema.columns if c in frame.columns]].reset_index(drop=True)
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             base = self._lock_current(conn, kind)
             if mode == "append" and base is not None:
                 current = self._read_in(conn, base)
@@ -298,7 +308,7 @@ class Store:
         target = self.version(version_id)
         if target.kind != kind:
             raise QazdashDataError("Wrong dataset", f"Version {version_id} belongs to {target.kind}, not {kind}.")
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             base = self._lock_current(conn, kind)
             data = conn.execute(sa.select(snapshots_t.c.data)
                                 .where(snapshots_t.c.version_id == version_id)).scalar_one()
@@ -316,7 +326,7 @@ class Store:
 
     # -- saved column mappings --------------------------------------------------------------
     def save_mapping(self, name: str, kind: str, mapping: dict[str, str], *, author: str) -> None:
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(mappings_t.delete().where(mappings_t.c.name == name))
             conn.execute(mappings_t.insert().values(name=name, kind=kind, mapping=mapping, author=author,
                                                     created_at=datetime.now(UTC)))

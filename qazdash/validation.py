@@ -158,7 +158,8 @@ def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[p
             bad = pd.Series(False, index=text.index)
             expected = ""
         for idx in bad[bad].index:
-            problems.append(Problem(file_name, int(idx), f.name, str(raw.at[idx, f.name]), "type", f"expected {expected}"))
+            value = str(raw.at[idx, f.name])
+            problems.append(Problem(file_name, int(idx), f.name, value, "type", f"expected {expected}"))
         typed[f.name] = values
     return pd.DataFrame(typed, index=raw.index), problems
 
@@ -181,8 +182,9 @@ def _reference_problems(
             items = split_list(value) if f.dtype == "list" else [value]
             missing = [item for item in items if item not in known]
             if missing:
+                names = ", ".join(map(repr, missing))
                 problems.append(Problem(file_name, int(idx), f.name, str(value), "reference",
-                                        f"unknown {kind} id {', '.join(map(repr, missing))}: not in the current {kind}"))
+                                        f"unknown {kind} id {names}: not in the current {kind}"))
     return problems
 
 
@@ -201,8 +203,9 @@ def validate(
     problems: list[Problem] = []
     missing = [c for c in schema.required_columns if c not in raw.columns]
     for column in missing:
+        has = ", ".join(map(str, raw.columns))
         problems.append(Problem(file_name, None, column, None, "missing_column",
-                                f"required column '{column}' is missing; the file has: {', '.join(map(str, raw.columns))}"))
+                                f"required column '{column}' is missing; the file has: {has}"))
     if missing:
         return ValidationResult(schema.kind, file_name, raw.iloc[0:0], problems, rows=len(raw))
 
