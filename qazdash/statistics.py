@@ -614,8 +614,9 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
                 hovertemplate=hovertemplate, connectgaps=False,
             ))
         on_line = set(zip(series["year"], series["value"], strict=True))
-        others = rows[(rows["kind"] == FULL)
-                      & [(y, v) not in on_line for y, v in zip(rows["year"], rows["value"], strict=True)]]
+        off_line = pd.Series([(y, v) not in on_line for y, v in zip(rows["year"], rows["value"], strict=True)],
+                             index=rows.index, dtype=bool)
+        others = rows[(rows["kind"] == FULL) & off_line]
         if len(others):
             offset = others.groupby("year").cumcount() + 1
             xs = [pd.Timestamp(x) + pd.Timedelta(days=40 * int(k))

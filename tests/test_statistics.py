@@ -7,6 +7,10 @@ Transport's Middle Corridor series via Report.az, 2026-03-10: 2019–2025 = 0.75
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -341,3 +345,111 @@ def test_unknown_metric_gets_a_readable_name():
     info = metric_info("my_uploaded_metric")
     assert info.label == "My uploaded metric" and info.group == "other"
     assert metric_name("kz_cn_trade_turnover") == "Kazakhstan–China trade turnover (Chinese customs, GACC)"
+
+
+# --- figures ------------------------------------------------------------------------------------------------
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+TRACE_KEYS = ("name", "mode", "x", "y", "legendgroup", "showlegend", "text", "customdata", "hovertemplate",
+              "connectgaps")
+
+
+def trimmed(fig) -> dict:
+    """The parts of a figure that carry meaning: traces (data, style, hover) and the axes and legend."""
+    full = fig.to_dict()
+    traces = []
+    for trace in full["data"]:
+        kept = {k: trace[k] for k in TRACE_KEYS if k in trace}
+        if "customdata" in kept:
+            kept["customdata"] = [list(map(str, c)) for c in kept["customdata"]]
+        marker, line = trace.get("marker", {}), trace.get("line", {})
+        kept["style"] = {"symbol": marker.get("symbol"), "color": marker.get("color", line.get("color")),
+                         "dash": line.get("dash")}
+        traces.append(kept)
+    layout = full["layout"]
+    return {"data": traces, "layout": {
+        "xaxis": {k: layout["xaxis"].get(k) for k in ("type", "tickformat", "ticklabelmode", "dtick")},
+        "yaxis": {"title": layout["yaxis"]["title"]["text"], "rangemode": layout["yaxis"].get("rangemode")},
+        "legend": layout.get("legend"),
+    }}
+
+
+def assert_snapshot(name: str, data: dict) -> None:
+    """Compare with tests/snapshots/<name>.json; ``UPDATE_SNAPSHOTS=1`` rewrites it (review the git diff)."""
+    path = SNAPSHOTS / f"{name}.json"
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path}; run with UPDATE_SNAPSHOTS=1 and review it"
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), (
+        f"{name} changed; if intended, rerun with UPDATE_SNAPSHOTS=1 and review the git diff")
+
+
+@pytest.mark.parametrize(("name", "metrics", "unit", "show_partial", "show_targets"), [
+    ("statistics_titr_cargo_volume", ["titr_cargo_volume"], "million_tonnes", True, True),
+    ("statistics_titr_cargo_volume_actuals_only", ["titr_cargo_volume"], "million_tonnes", False, False),
+    ("statistics_kz_cn_trade_both_bases", ["kz_cn_trade_turnover", "kz_cn_trade_turnover_kz_stats"],
+     "usd_billion", True, True),
+])
+def test_figure_snapshot(stats, name, metrics, unit, show_partial, show_targets):
+    fig = S.statistics_figure(stats, metrics, unit, show_partial, show_targets)
+    assert_snapshot(name, trimmed(fig))
+
+
+def traces(fig) -> dict[str, dict]:
+    return {t["name"]: t for t in fig.to_dict()["data"]}
+
+
+def test_figure_middle_corridor(stats):
+    fig = S.statistics_figure(stats, ["titr_cargo_volume"], "million_tonnes")
+    by_name = traces(fig)
+    line = by_name["Middle Corridor cargo volume — Kazakh Ministry of Transport"]
+    assert line["mode"] == "lines+markers"
+    assert line["y"] == [0.759, 0.783, 0.586, 1.485, 2.764, 4.484, 4.119]
+    assert all(MINISTRY in c[4] for c in line["customdata"])
+    partial = by_name["Middle Corridor cargo volume — part of a year"]
+    assert partial["mode"] == "markers"  # never joined to the full years
+    others = by_name["Middle Corridor cargo volume — other sources (full year)"]
+    assert sorted(others["y"]) == [0.8, 1.5, 2.8, 4.1, 4.5]  # the conflicting 2020–2024 figures, side by side
+    target = by_name["Middle Corridor cargo volume — target or plan"]
+    forecast = by_name["Middle Corridor cargo volume — forecast"]
+    assert target["marker"]["symbol"].endswith("-open") and forecast["marker"]["symbol"].endswith("-open")
+    assert 10.0 in target["y"] and 11.0 in forecast["y"]
+    assert "10 Mt (2027)" in target["text"] and "11 Mt (2030)" in forecast["text"]
+    gap_lines = [t for t in fig.to_dict()["data"] if t.get("showlegend") is False]
+    assert {t["line"]["dash"] for t in gap_lines} == {"dash", "dot"}
+    assert all(t["y"][0] == 4.119 for t in gap_lines)  # drawn from the latest full year
+    assert fig.layout.yaxis.title.text == "Million tonnes"
+
+
+def test_figure_keeps_the_trade_bases_apart(stats):
+    fig = S.statistics_figure(stats, ["kz_cn_trade_turnover", "kz_cn_trade_turnover_kz_stats"], "usd_billion")
+    lines = {t["name"]: t for t in fig.to_dict()["data"] if t["mode"] == "lines+markers"}
+    assert set(lines) == {"Kazakhstan–China trade turnover (Chinese customs, GACC)",
+                          "Kazakhstan–China trade turnover (Kazakh statistics)"}
+    gacc = lines["Kazakhstan–China trade turnover (Chinese customs, GACC)"]
+    assert gacc["y"] == [28.5, None, 31.2, 41.0, 43.82]  # 2013 is not joined to 2022
+    kz = lines["Kazakhstan–China trade turnover (Kazakh statistics)"]
+    assert gacc["line"]["color"] != kz["line"]["color"]
+
+
+def test_figure_line_point_names_every_agreeing_source(stats):
+    fig = S.statistics_figure(stats, ["kz_cn_trade_turnover"], "usd_billion")
+    line = next(t for t in fig.to_dict()["data"] if t["mode"] == "lines+markers")
+    hover_2023 = line["customdata"][line["y"].index(41.0)]
+    assert "WE News English (citing GACC)" in hover_2023[4] and "Tokayev/Xi briefing" in hover_2023[4]
+
+
+def test_figure_hover_shows_data_as_text_not_html():
+    rows = frame(row(source="<a href='https://evil.example'>x</a>", value=2.0))
+    fig = S.statistics_figure(rows, ["m"], "million_tonnes")
+    hover = fig.to_dict()["data"][0]["customdata"][0]
+    assert "<a" not in hover[4] and "&lt;a" in hover[4]
+
+
+def test_statistics_figures_one_per_unit(stats):
+    charts = S.statistics_figures(stats, ["titr_cargo_volume", "titr_container_teu", "kz_cn_trade_turnover"])
+    assert [unit for unit, _m, _f in charts] == ["million_tonnes", "teu", "usd_billion"]
+    for unit, _metrics, fig in charts:
+        assert fig.layout.yaxis.title.text == S.unit_axis_title(unit)
