@@ -50,7 +50,7 @@ def snake(text: str) -> str:
 def parse_unlocode_coordinates(text: str) -> tuple[float, float] | None:
     """``'4315N 07657E'`` (degrees and minutes) → ``(43.25, 76.95)``; ``None`` if empty or malformed."""
     m = _COORD.match((text or "").strip())
-    if not m:
+    if not m or int(m[2]) >= 60 or int(m[5]) >= 60:  # e.g. "01170W" (70 minutes) in the GB list
         return None
     lat = int(m[1]) + int(m[2]) / 60
     lon = int(m[4]) + int(m[5]) / 60
