@@ -22,11 +22,6 @@ from qazdash.news import (
 from qazdash.ui.news_cache import news_index
 from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
 
-try:  # the corridor map's offline basemap (land and borders), when that module is there
-    from qazdash.maps import basemap_layers
-except ImportError:  # pragma: no cover - depends on the map page's progress
-    basemap_layers = None
-
 ARTICLE_PARAM = "news_article"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "zh": "中文"}
 
@@ -231,7 +226,7 @@ with data_errors():
             if counts.empty:
                 empty_state(_("None of these articles names a place on the map."))
             else:
-                deck = news_map_deck(counts, basemap_layers() if basemap_layers else None)
+                deck = news_map_deck(counts, st.context.theme.type or "light")
                 st.pydeck_chart(
                     deck, key="news_map", on_select=_on_map_select, selection_mode="single-object", height=420
                 )

@@ -8,7 +8,6 @@ vectorised, so a filter change on 100,000 articles stays fast.
 from __future__ import annotations
 
 import html
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,13 +19,15 @@ import pydeck as pdk
 from plotly.subplots import make_subplots
 
 from qazdash.gazetteer import Gazetteer, build_gazetteer, fold
+from qazdash.geo import AMERICAS_MAX_LON
 from qazdash.i18n import N_, _, format_number, localized
+from qazdash.maps import THEMES, OfflineDeck, basemap_layers, fit_view
 from qazdash.organisations import canonical_organisation
 from qazdash.tagging import tag_articles
 from qazdash.validation import split_list
 
 NO_CORRIDOR = "none"
-NO_CORRIDOR_COLOR = "#8c8c8c"
+NO_CORRIDOR_COLOR = "#bcbd22"
 LANE_MODES = ("corridor", "topic")
 # Short lane labels for the known corridors (the full names are long for an axis).
 CORRIDOR_SHORT: dict[str, str] = {
@@ -567,11 +568,16 @@ def timeline_figure(
     return fig
 
 
-def news_map_deck(counts: pd.DataFrame, basemap_layers: list[pdk.Layer] | None = None) -> pdk.Deck:
-    """Places sized by how many filtered articles mention them; layer id ``news-places`` (for selections)."""
+def news_map_deck(counts: pd.DataFrame, theme: str = "light") -> pdk.Deck:
+    """Places sized by how many filtered articles mention them, on the offline basemap of ``qazdash.maps``.
+
+    The layer id is ``news-places`` (selections arrive under it). Places west of 20° W are drawn 360° east,
+    next to the Pacific, where the basemap repeats the Americas.
+    """
     data = counts[["node_id", "name", "lat", "lon", "articles"]].copy()
-    data["lat"] = data["lat"].round(4)
-    data["lon"] = data["lon"].round(4)
+    data["lat"] = data["lat"].astype(float).round(4)
+    lon = data["lon"].astype(float)
+    data["lon"] = lon.where(lon >= AMERICAS_MAX_LON, lon + 360).round(4)
     data["radius"] = (20_000 + 18_000 * np.sqrt(data["articles"].astype(float))).round(0)
     data["label"] = [f"{format_number(n, 0)} {_('articles')}" for n in data["articles"]]
     layer = pdk.Layer(
@@ -582,24 +588,17 @@ def news_map_deck(counts: pd.DataFrame, basemap_layers: list[pdk.Layer] | None =
         get_radius="radius",
         radius_min_pixels=4,
         radius_max_pixels=40,
-        get_fill_color=[214, 39, 40, 170],
+        get_fill_color=[214, 39, 40, 180],
         get_line_color=[255, 255, 255, 230],
         line_width_min_pixels=1,
         stroked=True,
         pickable=True,
         auto_highlight=True,
     )
-    if len(data):
-        lat, lon = float(data["lat"].median()), float(data["lon"].median())
-        span = max(
-            float(data["lon"].max() - data["lon"].min()), float(data["lat"].max() - data["lat"].min()) * 2
-        )
-        zoom = max(1.0, min(6.0, math.log2(360 / max(span, 1)) + 0.3))
-    else:
-        lat, lon, zoom = 45.0, 70.0, 2.5
-    return pdk.Deck(
-        layers=[*(basemap_layers or []), layer],
-        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
+    longitude, latitude, zoom = fit_view(list(zip(data["lon"], data["lat"], strict=True)), size=(700, 420))
+    return OfflineDeck(
+        layers=[*basemap_layers(THEMES.get(theme, THEMES["light"])), layer],
+        initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=max(zoom, 1.0)),
         map_style=None,
         map_provider=None,
         tooltip={"text": "{name}\n{label}"},
