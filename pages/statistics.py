@@ -21,7 +21,11 @@ def metrics_from_url(options: list[str]) -> list[str]:
     """The metrics named in the URL (unknown ids dropped); the default where the URL names none."""
     if METRICS_KEY not in st.query_params:
         return [m for m in DEFAULT_METRICS if m in options] or options[:1]
-    return list(dict.fromkeys(m for m in st.query_params.get_all(METRICS_KEY) if m in options))
+    named = st.query_params.get_all(METRICS_KEY)
+    known = list(dict.fromkeys(m for m in named if m in options))
+    if not known and any(named):  # only unknown ids (an old or mistyped link): show the default
+        return [m for m in DEFAULT_METRICS if m in options] or options[:1]
+    return known
 
 
 def metrics_to_url(metrics: list[str], options: list[str]) -> None:
