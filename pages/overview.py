@@ -4,14 +4,28 @@ import streamlit as st
 
 from qazdash.i18n import _, format_number
 from qazdash.overview import corridor_summary, latest_articles
+from qazdash.statistics import overview_tiles
 from qazdash.ui.data import datasets
-from qazdash.ui.widgets import data_errors, escape_md
+from qazdash.ui.widgets import data_errors, escape_md, source_caption
 
 st.title(_("Kazakhstan's trade corridors"))
 st.caption(_("How Kazakh goods reach Asia-Pacific and European markets: routes, cooperation news and figures."))
 
 with data_errors():
     data = datasets("corridors", "segments", "articles", "statistics")
+
+    tiles = overview_tiles(data["statistics"])
+    for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
+        with column, st.container(border=True, height="stretch"):
+            st.metric(f"{tile.label} · {tile.period}", tile.value_text,
+                      delta=_("{change} vs {year}").format(change=tile.change_text, year=tile.previous_period)
+                      if tile.change is not None else None)
+            st.caption(escape_md(tile.basis))
+            source_caption(tile.source, tile.url)
+            if tile.note:
+                st.caption(escape_md(tile.note))
+    st.page_link("pages/statistics.py", label=_("All figures, with every source and conflict"),
+                 icon=":material/arrow_forward:")
 
     left, right = st.columns([3, 2], gap="large")
     with left:
