@@ -174,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="check a file and commit it as a new dataset version")
     p.add_argument("file")
-    p.add_argument("--kind", choices=sorted(SCHEMAS), help=f"dataset kind (detected if omitted: {', '.join(UPLOAD_KINDS)})")
+    p.add_argument("--kind", choices=sorted(SCHEMAS),
+                   help=f"dataset kind (detected if omitted: {', '.join(UPLOAD_KINDS)})")
     p.add_argument("--mapping", help="a saved or built-in column mapping by name (see 'mappings')")
     p.add_argument("--dry-run", action="store_true", help="check only; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -187,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decimal", choices=(".", ","), help="override the decimal mark")
     p.add_argument("--header-row", type=int, help="row number of the header (0 = no header)")
     p.add_argument("--sheet", help="XLSX sheet name")
-    p.add_argument("--date-order", choices=("day", "month"), help="how to read a/b/YYYY dates: day first or month first")
+    p.add_argument("--date-order", choices=("day", "month"),
+                   help="how to read a/b/YYYY dates: day first or month first")
     p.add_argument("--reference-day", help="YYYY-MM-DD that 'today'/'Сегодня' refers to")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("versions", help="list dataset versions (newest first; * = current)")

@@ -10,16 +10,16 @@ import pytest
 from qazdash.store import Store
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory, shipped) -> Path:
+@pytest.fixture(scope="session", name="seeded_template")
+def seeded_template_fixture(tmp_path_factory, shipped) -> Path:
     path = tmp_path_factory.mktemp("ingest_template") / "seeded.db"
     store = Store.open(f"sqlite:///{path}", seed=lambda: shipped)
     store.engine.dispose()
     return path
 
 
-@pytest.fixture
-def seeded_store(seeded_template, isolated_db) -> Store:
+@pytest.fixture(name="seeded_store")
+def seeded_store_fixture(seeded_template, isolated_db) -> Store:
     """A store with the shipped data as version 1 of each kind, at the test's own QAZDASH_DB_PATH."""
     shutil.copy(seeded_template, isolated_db)
     return Store.open(f"sqlite:///{isolated_db}")

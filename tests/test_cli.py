@@ -12,7 +12,7 @@ from qazdash.__main__ import main
 from qazdash.auth import check_password
 from qazdash.ingest.templates import template_csv
 from qazdash.store import local_operator
-from tests.ingest_support import seeded_store, seeded_template  # noqa: F401
+from tests.ingest_support import seeded_store_fixture, seeded_template_fixture  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 RU = "№;Дата;Заголовок;Источник;Ссылка\ncli-1;01.12.2025;Тест;Тест;https://example.org/cli/1\n".encode("cp1251")

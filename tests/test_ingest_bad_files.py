@@ -17,7 +17,7 @@ import pytest
 
 from qazdash.__main__ import main
 from qazdash.exporting import excel_safe_csv
-from tests.ingest_support import seeded_store, seeded_template  # noqa: F401
+from tests.ingest_support import seeded_store_fixture, seeded_template_fixture  # noqa: F401
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 EXPECTATIONS = list(csv.DictReader((BAD / "expectations.csv").open(encoding="utf-8")))

@@ -10,7 +10,7 @@ from qazdash.errors import QazdashDataError
 from qazdash.ingest.pipeline import UploadOptions, commit, prepare, rows_to_commit
 from qazdash.ingest.report import report_csv, report_frame, report_json
 from qazdash.ingest.templates import TEMPLATE_KINDS, template_csv, template_frame
-from tests.ingest_support import seeded_store, seeded_template  # noqa: F401
+from tests.ingest_support import seeded_store_fixture, seeded_template_fixture  # noqa: F401
 
 RU_ARTICLES = (
     "Экспорт из системы мониторинга СМИ\n"
@@ -72,7 +72,7 @@ def _article_csv(rows):
 def test_duplicates_skip_or_update(seeded_store):
     current = seeded_store.read("articles")
     known = current.iloc[0]
-    data = _article_csv([f"up-d-1,2025-01-01,Test new,Test,https://example.org/new",
+    data = _article_csv(["up-d-1,2025-01-01,Test new,Test,https://example.org/new",
                          f"{known.article_id},2025-01-01,Test changed title,Test,{known.url}"])
     p = prepare(data, "d.csv", seeded_store)
     assert p.ok and p.duplicates.index.tolist() == [3]
@@ -113,7 +113,7 @@ def test_replace_and_rollback_lose_nothing(seeded_store):
 
 
 def test_saved_mapping_is_reused(seeded_store):
-    data = "Headline;When;Outlet;Link;ID\nTest;01.02.2025;Test;https://example.org/m;up-m-1\n".encode()
+    data = b"Headline;When;Outlet;Link;ID\nTest;01.02.2025;Test;https://example.org/m;up-m-1\n"
     p = prepare(data, "m.csv", seeded_store)
     assert not p.ok
     mapping = {"Headline": "title", "When": "published", "Outlet": "source", "Link": "url", "ID": "article_id"}

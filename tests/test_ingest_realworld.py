@@ -12,7 +12,7 @@ from qazdash.errors import QazdashDataError
 from qazdash.ingest.pipeline import UploadOptions, commit, normalise_numbers, prepare
 from qazdash.ingest.reading import read_table
 from qazdash.ingest.realworld import PRESETS, parse_unlocode_coordinates, snake
-from tests.ingest_support import seeded_store, seeded_template  # noqa: F401
+from tests.ingest_support import seeded_store_fixture, seeded_template_fixture  # noqa: F401
 
 REAL = Path(__file__).parent / "fixtures" / "realworld"
 UNLOCODE = REAL / "unece_unlocode_2023-1_CodeListPart2.csv"

@@ -352,7 +352,8 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
     sample = sample.lstrip("\ufeff")
     if "\n" not in sample and "\r" not in sample and len(data) >= MAX_LINE_BYTES:
         raise unreadable(file_name, f"its first {MAX_LINE_BYTES // (1 << 20)} MB hold no line break: it is one "
-                         "enormous line, not a table.", "Check that the file was exported as CSV with one row per line.")
+                         "enormous line, not a table.",
+                         "Check that the file was exported as CSV with one row per line.")
     if truncated and "\n" in sample:  # the last record of the sample may be half a row
         sample = sample[: sample.rindex("\n") + 1]
     sep = options.separator or detect_separator(sample)

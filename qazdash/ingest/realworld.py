@@ -73,7 +73,8 @@ def convert_unlocode(table: TextTable, params: dict[str, str]) -> TextTable:
     frame = table.frame
     if frame.shape[1] < 11:
         raise QazdashDataError(N_("Not a UN/LOCODE list"),
-                               f"{table.file_name}: a UN/LOCODE code list has 12 columns; this file has {frame.shape[1]}.")
+                               f"{table.file_name}: a UN/LOCODE code list has 12 columns; "
+                               f"this file has {frame.shape[1]}.")
     frame = frame.iloc[:, :12].copy()
     frame.columns = list(UNLOCODE_COLUMNS[: frame.shape[1]])
     country = params.get("country", "KZ").upper()
@@ -191,7 +192,8 @@ def convert_news_scrape(table: TextTable, params: dict[str, str]) -> TextTable:
     frame = table.frame
     needed = {"title", "link", "date_raw"}
     if not needed <= set(frame.columns):
-        raise QazdashDataError(N_("Not a news scrape"), f"{table.file_name}: expected the columns title, link, date_raw.")
+        raise QazdashDataError(N_("Not a news scrape"),
+                               f"{table.file_name}: expected the columns title, link, date_raw.")
     prefix = params.get("id_prefix", "news")
     out = []
     for _, r in frame.iterrows():
