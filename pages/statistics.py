@@ -15,6 +15,7 @@ DEFAULT_METRICS = ["titr_cargo_volume"]
 # It is synced by hand rather than with bind="query-params": a bound multiselect writes the *displayed*
 # option text into the URL, which is long and changes with the language, so shared links would break.
 METRICS_KEY = "stats_metrics"
+MAX_METRICS = 8  # more lines than this make a chart unreadable
 
 
 def metrics_from_url(options: list[str]) -> list[str]:
@@ -25,7 +26,7 @@ def metrics_from_url(options: list[str]) -> list[str]:
     known = list(dict.fromkeys(m for m in named if m in options))
     if not known and any(named):  # only unknown ids (an old or mistyped link): show the default
         return [m for m in DEFAULT_METRICS if m in options] or options[:1]
-    return known
+    return known[:MAX_METRICS]
 
 
 def metrics_to_url(metrics: list[str], options: list[str]) -> None:
@@ -88,6 +89,8 @@ with data_errors():
         format_func=option_label,
         key=METRICS_KEY,
         wrap=True,
+        max_selections=MAX_METRICS,
+        select_all=False,
         placeholder=_("Choose one or more metrics"),
         help=_("Grouped by corridor and theme. Figures in different units get separate charts."),
     )
@@ -97,13 +100,15 @@ with data_errors():
                                  help=_("Year-to-date and multi-year totals, as markers."))
         show_targets = st.toggle(_("Targets and forecasts"), value=True, key="stats_show_targets",
                                  bind="query-params", help=_("Targets, plans, capacities and forecasts."))
+        log_y = st.toggle(_("Logarithmic scale"), value=False, key="stats_log_y", bind="query-params",
+                          help=_("Shows small and large series on one chart; equal steps are equal ratios."))
 
     metrics_to_url(metrics, options)
     if not metrics:
         empty_state(_("Choose at least one metric above, e.g. the Middle Corridor cargo volume."))
         st.stop()
 
-    charts = stats_logic.statistics_figures(statistics, metrics, show_partial, show_targets)
+    charts = stats_logic.statistics_figures(statistics, metrics, show_partial, show_targets, log_y)
     for unit, group, figure in charts:
         st.subheader(unit_axis_title(unit))
         config = {"displaylogo": False, "toImageButtonOptions": {"filename": f"qazdash_{unit}", "scale": 2}}

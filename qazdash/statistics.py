@@ -584,8 +584,19 @@ def _dates(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
 
 
+def _label_positions(xs: list[pd.Timestamp], labelled: list[bool]) -> list[str]:
+    """Text positions for labels: above the marker; an earlier label less than two years before another
+    goes to the left of its marker so the two do not overlap."""
+    positions = ["top center"] * len(xs)
+    order = sorted((i for i in range(len(xs)) if labelled[i]), key=lambda i: xs[i])
+    for before, after in zip(order, order[1:], strict=False):
+        if abs((xs[after] - xs[before]).days) < 730:
+            positions[before] = "middle left"
+    return positions
+
+
 def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, show_partial: bool = True,
-                      show_targets: bool = True) -> go.Figure:
+                      show_targets: bool = True, log_y: bool = False) -> go.Figure:
     """One chart: every metric of ``metrics`` reported in ``unit``, over time.
 
     Per metric: its line (solid, filled markers), other sources' full-year figures (diamonds, offset
@@ -658,7 +669,9 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
                     name=f"{name} — {type_label}", legendgroup=metric,
                     marker={"color": color, "size": 13, "symbol": symbol,
                             "line": {"width": 2, "color": color}},
-                    text=labels, textposition="top center", textfont={"size": 11, "color": color},
+                    text=labels,
+                    textposition=_label_positions([pd.Timestamp(x) for x in group["x"]], [bool(t) for t in labels]),
+                    textfont={"size": 11, "color": color},
                     customdata=_hover_rows(group), hovertemplate=hovertemplate,
                 ))
                 if latest is None:
@@ -670,15 +683,19 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
                         name=f"{name} — {type_label} {ref['period_label']}",
                         line={"color": color, "width": 1.5, "dash": dash},
                     ))
+    xs = [pd.Timestamp(x) for trace in fig.data for x in (trace.x or ()) if x is not None]
+    x_range = ([(min(xs) - pd.Timedelta(days=240)).strftime("%Y-%m-%d"),
+                (max(xs) + pd.Timedelta(days=300)).strftime("%Y-%m-%d")] if xs else None)
     fig.update_layout(
         height=520,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-        xaxis={"type": "date", "dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period",
+        xaxis={"type": "date", "dtick": "M12", "range": x_range, "tickformat": "%Y", "ticklabelmode": "period",
                "showgrid": True, "title": {"text": ""}},
-        yaxis={"title": {"text": unit_axis_title(unit)}, "rangemode": "tozero", "separatethousands": True,
-               "tickformat": ",~r"},
+        yaxis={"title": {"text": unit_axis_title(unit) + (f" ({_('log scale')})" if log_y else "")},
+               "type": "log" if log_y else "linear", "rangemode": "normal" if log_y else "tozero",
+               "separatethousands": True, "tickformat": ",~r"},
         separators=_separators(),
     )
     return fig
@@ -691,10 +708,10 @@ def _separators() -> str:
 
 
 def statistics_figures(statistics: pd.DataFrame, metrics: list[str], show_partial: bool = True,
-                       show_targets: bool = True) -> list[tuple[str, list[str], go.Figure]]:
+                       show_targets: bool = True, log_y: bool = False) -> list[tuple[str, list[str], go.Figure]]:
     """One ``(unit, metrics, figure)`` per unit among ``metrics``, in picker order."""
     frame = _ensure_prepared(statistics)
-    return [(unit, group, statistics_figure(frame, group, unit, show_partial, show_targets))
+    return [(unit, group, statistics_figure(frame, group, unit, show_partial, show_targets, log_y))
             for unit, group in unit_groups(frame, metrics).items()]
 
 

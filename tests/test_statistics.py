@@ -453,3 +453,24 @@ def test_statistics_figures_one_per_unit(stats):
     assert [unit for unit, _m, _f in charts] == ["million_tonnes", "teu", "usd_billion"]
     for unit, _metrics, fig in charts:
         assert fig.layout.yaxis.title.text == S.unit_axis_title(unit)
+
+
+def test_figure_log_scale(stats):
+    fig = S.statistics_figure(stats, ["titr_container_teu", "qingdao_port_container_teu"], "teu", log_y=True)
+    assert fig.layout.yaxis.type == "log"
+    assert "log scale" in fig.layout.yaxis.title.text
+
+
+@pytest.mark.parametrize(("years", "labelled", "expected"), [
+    ([2027, 2030], [True, True], ["top center", "top center"]),
+    ([2029, 2030], [True, True], ["middle left", "top center"]),
+    ([2030, 2030], [True, False], ["top center", "top center"]),  # a duplicate has no label to move
+])
+def test_close_target_labels_do_not_overlap(years, labelled, expected):
+    xs = [pd.Timestamp(f"{y}-07-01") for y in years]
+    assert S._label_positions(xs, labelled) == expected
+
+
+def test_figure_leaves_room_for_the_last_label(stats):
+    fig = S.statistics_figure(stats, ["titr_container_teu"], "teu")
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) > pd.Timestamp("2030-07-01")

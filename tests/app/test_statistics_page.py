@@ -102,3 +102,12 @@ def test_bad_url_values_fall_back(query):
     at = open_page("statistics", query)
     assert_no_errors(at)
     assert at.multiselect(key="stats_metrics").value == ["titr_cargo_volume"]
+
+
+def test_log_scale_toggle_reads_the_url():
+    at = open_page("statistics", {"stats_log_y": "true"})
+    assert_no_errors(at)
+    assert at.toggle(key="stats_log_y").value is True
+    at.toggle(key="stats_log_y").set_value(False).run()
+    assert_no_errors(at)
+    assert at.toggle(key="stats_log_y").value is False
