@@ -42,7 +42,7 @@ WARNING_RULES = ("formula", "markup", "unmapped_column")
 # Cells a spreadsheet would run as a formula (OWASP CSV injection): stored as text, flagged, defused on export.
 _FORMULA = re.compile(r"^\s*(?:=|@|[+-]\s*[A-Za-z_(])|^[\t\r]")
 _MARKUP = re.compile(r"<\s*/?\s*(?:script|iframe|img|a|svg|style|object|embed|form|input|body|html|div|span|p|b|i)\b"
-                     r"|javascript:|on\w+\s*=", re.IGNORECASE)
+                     r"|javascript:|\bon\w+\s*=", re.IGNORECASE)
 _EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ЗНАЧ!", "#ССЫЛКА!",
                  "#ДЕЛ/0!", "#ИМЯ?", "#ЧИСЛО!", "#ПУСТО!", "#Н/Д"}
 _CANONICAL_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
@@ -151,14 +151,22 @@ def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, o
                 cell_problems[(int(idx), f.name)] = Problem(
                     file_name, int(idx), f.name, col[idx][:80] + "…", "too_long",
                     f"this cell holds {lengths[idx]:,} characters; the limit is {MAX_CELL_CHARS:,}")
-            for idx, value in col[col.str.contains(_FORMULA.pattern, regex=True).fillna(False)].items():
-                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
-                                        "looks like a spreadsheet formula: stored as plain text and defused "
-                                        "(prefixed with ') in every export"))
-            markup = col.str.contains(_MARKUP.pattern, regex=True, flags=re.IGNORECASE).fillna(False)
-            for idx, value in col[markup].items():
-                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
-                                        "contains HTML or script: stored and always shown as plain text, never run"))
+            # cheap vectorised prefilters, then the exact patterns on the few candidates
+            candidates = col[col.str.lstrip().str.startswith(("=", "@", "+", "-", "\t", "\r")).fillna(False)]
+            for idx, value in candidates.items():
+                if _FORMULA.search(value):
+                    warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
+                                            "looks like a spreadsheet formula: stored as plain text and defused "
+                                            "(prefixed with ') in every export"))
+            lowered = col.str.lower()
+            marked = col[(col.str.contains("<", regex=False) | lowered.str.contains("javascript:", regex=False)
+                          | lowered.str.contains("on", regex=False) & col.str.contains("=", regex=False))
+                         .fillna(False)]
+            for idx, value in marked.items():
+                if _MARKUP.search(value):
+                    warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
+                                            "contains HTML or script: stored and always shown as plain text, "
+                                            "never run"))
         if new is not None and not new.equals(col):
             originals[f.name] = col
             if out is frame:

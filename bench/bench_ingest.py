@@ -1,0 +1,154 @@
+"""Benchmark: ingest (read, validate, commit) of a generated statistics CSV, against pyarrow.csv.read_csv.
+
+The rows are clearly synthetic (``metric_id`` ``bench-0000001``…, metric ``synthetic_metric_N``, source
+"Synthetic source"), written in the Russian Excel style the importer must handle (``;`` separator,
+decimal comma, ``DD.MM.YYYY``-free periods ``YYYY``/``YYYY-MM``). They are committed into a temporary
+store; nothing touches the real database.
+
+Prints rows per second of each stage, the peak resident memory (RSS, sampled every 10 ms with psutil)
+above the baseline and as a multiple of the file size, and the ratio of the whole ingest to
+``pyarrow.csv.read_csv`` of the same file in the same run (target ≤ 3×).
+
+Run: ``.venv/bin/python bench/bench_ingest.py [--rows 1000000] [--decimal-comma/--no-decimal-comma]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def generate(path: Path, rows: int, decimal_comma: bool) -> None:
+    """A statistics CSV of ``rows`` synthetic rows, written in chunks (deterministic)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(11)
+    sep = ";" if decimal_comma else ","
+    header = sep.join(["metric_id", "metric", "unit", "period", "value", "source", "url", "notes",
+                       "period_detail", "value_type", "qualifier"])
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(header + "\n")
+        chunk = 200_000
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            ids = np.arange(start + 1, start + n + 1)
+            year = 2000 + ids % 26
+            month = ids % 13
+            period = np.where(month == 0, year.astype(str), [f"{y}-{m:02d}" for y, m in zip(year, month, strict=True)])
+            value = np.round(rng.random(n) * 1000, 3).astype(str)
+            if decimal_comma:
+                value = np.char.replace(value, ".", ",")
+            frame = pd.DataFrame({
+                "metric_id": [f"bench-{i:07d}" for i in ids], "metric": [f"synthetic_metric_{i % 997}" for i in ids],
+                "unit": "million_tonnes", "period": period, "value": value, "source": "Synthetic source",
+                "url": [f"https://example.org/bench/{i}" for i in ids], "notes": "", "period_detail": "",
+                "value_type": np.where(ids % 5 == 0, "partial_period", "actual"),
+                "qualifier": np.where(ids % 7 == 0, "approximate", ""),
+            })
+            frame.to_csv(fh, sep=sep, header=False, index=False)
+
+
+class PeakRSS:
+    """Peak resident set size of this process while the block runs (sampled every 10 ms)."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def __enter__(self) -> PeakRSS:
+        self.base = self.proc.memory_info().rss
+        self.peak = self.base
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+            time.sleep(0.01)
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    @property
+    def above_base(self) -> int:
+        return self.peak - self.base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--decimal-comma", action=argparse.BooleanOptionalAction, default=True)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="qazdash-bench-ingest-"))
+    os.environ["QAZDASH_DB_PATH"] = str(tmp / "bench.db")
+    import gc
+
+    import pyarrow.csv as pacsv
+
+    from qazdash.datasets import load_shipped
+    from qazdash.ingest.pipeline import commit, prepare
+    from qazdash.store import Store
+
+    path = tmp / "statistics.csv"
+    t = time.perf_counter()
+    generate(path, args.rows, args.decimal_comma)
+    size = path.stat().st_size
+    print(f"generated {args.rows:,} rows, {size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s ({path})")
+    store = Store.open(seed=load_shipped)
+
+    gc.collect()
+    with PeakRSS() as arrow_mem:
+        t = time.perf_counter()
+        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=";" if args.decimal_comma else ","))
+        arrow_s = time.perf_counter() - t
+    del table
+    gc.collect()
+
+    stages: dict[str, float] = {}
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        data = path.read_bytes()
+        marks: dict[str, float] = {}
+
+        def progress(fraction: float, text: str) -> None:
+            marks.setdefault(text, time.perf_counter())
+
+        prepared = prepare(data, path.name, store, progress=progress)
+        t1 = time.perf_counter()
+        assert prepared.ok, prepared.problems[:5]
+        version = commit(prepared, store, author="bench", note="benchmark")
+        t2 = time.perf_counter()
+    read_end = marks.get("File read", t1)
+    stages = {"read file + parse": read_end - t0, "map + normalise + validate + compare": t1 - read_end,
+              "commit (parquet + sqlite)": t2 - t1}
+    total = t2 - t0
+    print(f"rows valid {prepared.valid:,} of {prepared.rows:,}; committed version {version.id} "
+          f"({version.row_count:,} rows in the dataset)")
+    for name, seconds in stages.items():
+        print(f"  {name:<38} {seconds:7.2f} s  {args.rows / seconds:>12,.0f} rows/s")
+    print(f"  {'ingest total':<38} {total:7.2f} s  {args.rows / total:>12,.0f} rows/s")
+    print(f"  {'pyarrow.csv.read_csv (same file)':<38} {arrow_s:7.2f} s  {args.rows / arrow_s:>12,.0f} rows/s")
+    print(f"ratio ingest / pyarrow.csv.read_csv: {total / arrow_s:.1f}x (target <= 3x)")
+    print(f"ratio read+parse stage / pyarrow.csv.read_csv: {stages['read file + parse'] / arrow_s:.1f}x")
+    print(f"peak RSS above baseline: ingest {mem.above_base / 1e6:,.0f} MB = {mem.above_base / size:.1f}x the file "
+          f"({size / 1e6:.0f} MB); pyarrow read alone {arrow_mem.above_base / 1e6:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
