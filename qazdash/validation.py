@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -67,6 +68,7 @@ def split_list(value: object) -> list[str]:
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
+@lru_cache(maxsize=65536)  # dates repeat: a million rows hold a few thousand distinct values
 def _valid_partial_date(text: str) -> bool:
     if not _PARTIAL_DATE.match(text):
         return False
