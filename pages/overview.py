@@ -8,16 +8,24 @@ from qazdash.statistics import overview_tiles
 from qazdash.ui.data import datasets
 from qazdash.ui.widgets import data_errors, escape_md, source_caption
 
+# Headline figures: the Middle Corridor's official yearly volume, Kazakhstan–China trade on both bases,
+# transit containers. (Qingdao's port line mixes milestones such as "passed 30 m TEU on 26 Nov" with
+# full years, so it stays on the Statistics page where its provenance is shown point by point.)
+HEADLINE_METRICS = ("titr_cargo_volume", "kz_cn_trade_turnover", "kz_cn_trade_turnover_kz_stats",
+                    "kz_transit_container_teu")
+
 st.title(_("Kazakhstan's trade corridors"))
 st.caption(_("How Kazakh goods reach Asia-Pacific and European markets: routes, cooperation news and figures."))
 
 with data_errors():
     data = datasets("corridors", "segments", "articles", "statistics")
 
-    tiles = overview_tiles(data["statistics"])
-    for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
+    tiles = overview_tiles(data["statistics"], HEADLINE_METRICS)
+    columns = [c for _row in range(0, len(tiles), 2) for c in st.columns(2)]  # two tiles a row: values stay whole
+    for column, tile in zip(columns, tiles, strict=False):
         with column, st.container(border=True, height="stretch"):
-            st.metric(f"{tile.label} · {tile.period}", tile.value_text,
+            st.markdown(f"**{escape_md(tile.label)}**")
+            st.metric(tile.period, tile.value_text,
                       delta=_("{change} vs {year}").format(change=tile.change_text, year=tile.previous_period)
                       if tile.change is not None else None)
             st.caption(escape_md(tile.basis))
