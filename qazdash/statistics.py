@@ -117,11 +117,15 @@ def format_value(value: float | int | None, unit: str, significant: int = 3, lan
 
 
 def format_change(change: float | None, lang: str | None = None) -> str:
-    """A relative change as signed per cent: ``−8.1%``, ``+6.9%``; an en dash if missing."""
+    """A relative change as signed per cent: ``-8.1%``, ``+6.9%``; an en dash if missing.
+
+    The minus is ASCII ``-`` on purpose: ``st.metric`` reads a delta starting with ``-`` as a fall
+    (red, arrow down); a typographic minus would show a fall as a rise.
+    """
     if change is None or change != change:
         return "–"
     text = format_decimal(abs(change) * 100, format="#,##0.0", locale=lang or get_language())
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    sign = "+" if change > 0 else ("-" if change < 0 else "±")
     return f"{sign}{text}%"
 
 
@@ -479,14 +483,15 @@ def visible_rows(statistics: pd.DataFrame, metrics: list[str], show_partial: boo
 
 
 PROVENANCE_COLUMNS = ["metric_name", "period_label", "period_detail", "value", "value_text", "unit",
-                      "value_type", "qualifier", "source", "url", "on_line", "notes", "metric", "metric_id"]
+                      "value_type", "value_type_label", "qualifier", "qualifier_label", "source", "url", "on_line",
+                      "notes", "metric", "metric_id"]
 
 
 def provenance_table(statistics: pd.DataFrame, metrics: list[str], show_partial: bool = True,
                      show_targets: bool = True) -> pd.DataFrame:
     """Every figure shown, with its provenance: the table under the charts and the CSV download.
 
-    Value types and qualifiers are translated words; ``value`` stays the number as published.
+    ``value``, ``value_type`` and ``qualifier`` stay as published (codes); ``*_label`` columns are translated.
     """
     rows = visible_rows(statistics, metrics, show_partial, show_targets)
     if rows.empty:
@@ -499,8 +504,10 @@ def provenance_table(statistics: pd.DataFrame, metrics: list[str], show_partial:
         "value_text": [qualified_value(v, u, q, significant=6)
                        for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"], strict=True)],
         "unit": rows["unit"],
-        "value_type": rows["value_type"].map(lambda t: _(VALUE_TYPE_LABELS.get(t, t))),
-        "qualifier": rows["qualifier"].map(lambda q: _(QUALIFIER_LABELS[q]) if q in QUALIFIER_LABELS else ""),
+        "value_type": rows["value_type"],
+        "value_type_label": rows["value_type"].map(lambda t: _(VALUE_TYPE_LABELS.get(t, t))),
+        "qualifier": rows["qualifier"].fillna(""),
+        "qualifier_label": rows["qualifier"].map(lambda q: _(QUALIFIER_LABELS[q]) if q in QUALIFIER_LABELS else ""),
         "source": rows["source"],
         "url": rows["url"].fillna(""),
         "on_line": rows["on_line"],
@@ -868,7 +875,7 @@ def growth_table(statistics: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
         _("Value"): [format_value(v, u, 6) for v, u in zip(rows["value"], rows["unit"], strict=True)],
         _("Year before"): [format_value(v, u, 6)
                            for v, u in zip(rows["previous_value"], rows["unit"], strict=True)],
-        _("Change"): [("+" if v > 0 else "−" if v < 0 else "±") + format_value(abs(v), u, 3)
+        _("Change"): [("+" if v > 0 else "-" if v < 0 else "±") + format_value(abs(v), u, 3)
                       for v, u in zip(rows["change"], rows["unit"], strict=True)],
         _("Change, %"): rows["change_pct"].map(_percent),
         _("Source"): rows["source"],
@@ -912,7 +919,7 @@ def provenance_display(statistics: pd.DataFrame, metrics: list[str], show_partia
         _("Period"): table["period_label"],
         _("Exact span"): table["period_detail"],
         _("Value"): table["value_text"],
-        _("Type"): table["value_type"],
+        _("Type"): table["value_type_label"],
         _("On the line"): table["on_line"],
         _("Source"): table["source"],
         link_column(): table["url"],

@@ -255,7 +255,8 @@ def test_provenance_table_has_every_field(stats):
     assert partial["period_label"] == "Jan–Jun 2025"
     assert partial["period_detail"] == "2025-01 to 2025-06"
     assert partial["value_text"] == "about 2.3 Mt"
-    assert partial["value_type"] == "Part of a period"
+    assert (partial["value_type"], partial["value_type_label"]) == ("partial_period", "Part of a period")
+    assert (partial["qualifier"], partial["qualifier_label"]) == ("approximate", "about")
     assert partial["url"].startswith("https://www.lada.kz/")
     assert not partial["on_line"]
 
@@ -283,7 +284,7 @@ def test_overview_tiles(shipped):
     assert round(mc.change * 100, 1) == -8.1
     assert mc.source == MINISTRY and mc.url.startswith("https://report.az/")
     assert mc.basis == "Kazakh Ministry of Transport" and mc.value_type == "actual"
-    assert (mc.value_text, mc.change_text) == ("4.12 Mt", "−8.1%")
+    assert (mc.value_text, mc.change_text) == ("4.12 Mt", "-8.1%")
     gacc, kz = tiles["kz_cn_trade_turnover"], tiles["kz_cn_trade_turnover_kz_stats"]
     assert (gacc.value, gacc.period, gacc.basis) == (43.82, "2024", "Chinese customs, GACC")
     assert gacc.change == pytest.approx(43.82 / 41 - 1)
@@ -322,7 +323,7 @@ def test_format_value_follows_the_language():
     assert S.format_value(4484.5, "million_tonnes", lang="ru").replace("\xa0", " ") == "4 484 Mt"
 
 
-@pytest.mark.parametrize(("change", "expected"), [(-0.0814, "−8.1%"), (0.0688, "+6.9%"), (0.0, "±0.0%"),
+@pytest.mark.parametrize(("change", "expected"), [(-0.0814, "-8.1%"), (0.0688, "+6.9%"), (0.0, "±0.0%"),
                                                   (None, "–")])
 def test_format_change(change, expected):
     assert S.format_change(change) == expected
@@ -474,3 +475,13 @@ def test_close_target_labels_do_not_overlap(years, labelled, expected):
 def test_figure_leaves_room_for_the_last_label(stats):
     fig = S.statistics_figure(stats, ["titr_container_teu"], "teu")
     assert pd.Timestamp(fig.layout.xaxis.range[1]) > pd.Timestamp("2030-07-01")
+
+
+def test_csv_of_the_shown_figures_is_excel_safe(stats):
+    from qazdash.exporting import excel_safe_csv
+
+    table = S.provenance_table(stats, ["titr_cargo_volume"])
+    data = excel_safe_csv(table)
+    assert data.startswith("\ufeff".encode())  # BOM: Excel reads it as UTF-8
+    header = data.decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"value", "unit", "period_detail", "value_type", "qualifier", "source", "url"} <= set(header)

@@ -45,7 +45,7 @@ def test_default_shows_the_middle_corridor_series():
     assert "Trend (Tokayev at Samarkand)" in set(targets["Source"])
     assert "Trend (World Bank)" in set(targets["Source"])
     growth = table(at, "stats_growth")
-    assert growth.iloc[0].to_dict()["Change, %"] == "−8.1%"
+    assert growth.iloc[0].to_dict()["Change, %"] == "-8.1%"
     provenance = table(at, "stats_provenance")
     assert provenance["Link"].str.startswith("http").all()
     assert at.get("download_button")
@@ -111,3 +111,10 @@ def test_log_scale_toggle_reads_the_url():
     at.toggle(key="stats_log_y").set_value(False).run()
     assert_no_errors(at)
     assert at.toggle(key="stats_log_y").value is False
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_page_in_other_languages(lang):
+    at = open_page("statistics", {"lang": lang, "stats_metrics": ["titr_cargo_volume", *TRADE]})
+    assert_no_errors(at)
+    assert len(charts(at)) == 2
