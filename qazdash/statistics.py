@@ -732,7 +732,8 @@ class Tile:
     ``label`` and ``basis`` are translated; ``value`` is the number as published in ``unit`` (render
     it with ``format_value(tile.value, tile.unit)``); ``period`` is the year (``"2025"``); ``change`` is
     the relative change from the year before on the same line (``-0.081``), ``None`` where that year is
-    missing; ``source``/``url`` cite the figure; ``note`` says where sources differ for that year.
+    missing; ``source``/``url`` cite the figure (one source, its page); ``note`` says where sources
+    differ for that year and which other sources give the same figure.
     """
 
     label: str
@@ -788,6 +789,9 @@ def latest_tile(statistics: pd.DataFrame, metric: str) -> Tile | None:
         note = _("Sources differ for {year}: {low} to {high}").format(
             year=int(latest["year"]), low=format_value(low, latest["unit"], 6),
             high=format_value(high, latest["unit"], 6))
+    also = [x for x in str(latest["sources"]).split("; ") if x and x != latest["source"]]
+    if also:
+        note = " ".join(filter(None, [note, _("Also reported by {sources}.").format(sources="; ".join(also))]))
     return Tile(
         label=metric_name(metric) if not PREFERRED_SOURCES.get(metric) else _(metric_info(metric).label),
         value=float(latest["value"]),
@@ -795,7 +799,7 @@ def latest_tile(statistics: pd.DataFrame, metric: str) -> Tile | None:
         period=str(int(latest["year"])),
         change=change,
         basis=basis(metric),
-        source=str(latest["sources"]),
+        source=str(latest["source"]),
         url=str(latest["url"] or ""),
         value_type=str(latest["value_type"]),
         metric=metric,

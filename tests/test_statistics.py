@@ -291,6 +291,8 @@ def test_overview_tiles(shipped):
     assert (kz.value, kz.period, kz.basis, kz.change) == (24.1, "2022", "Kazakh statistics", None)
     assert "Kazakh statistics" in kz.label and "GACC" in gacc.label
     assert "24" in kz.note  # sources give 24.0 and 24.1 for 2022
+    assert gacc.source == "Kazinform (Liu Huaqin, CAITEC)" and gacc.url.startswith("https://qazinform.com/")
+    assert "Also reported by Astana Times (citing Kazinform / GACC)." in gacc.note
 
 
 def test_overview_tiles_leave_out_metrics_without_a_full_year():
