@@ -55,14 +55,17 @@ def sources_caption(sources) -> None:
 
 
 def table(frame, key: str) -> None:
-    """A read-only table with its links clickable."""
+    """A read-only table with its links clickable and the exact span readable."""
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
         key=key,
-        column_config={stats_logic.link_column(): st.column_config.LinkColumn(
-            stats_logic.link_column(), display_text=_("open"))},
+        column_config={
+            stats_logic.link_column(): st.column_config.LinkColumn(stats_logic.link_column(),
+                                                                   display_text=_("open")),
+            _("Exact span"): st.column_config.TextColumn(_("Exact span"), width="medium"),
+        },
     )
 
 

@@ -58,12 +58,6 @@ VALUE_TYPE_LABELS: dict[str, str] = {
     "commitment_or_estimate": N_("Commitment or estimate"),
 }
 QUALIFIER_LABELS: dict[str, str] = {"at_least": N_("at least"), "approximate": N_("about")}
-KIND_LABELS: dict[str, str] = {
-    FULL: N_("full year"),
-    PARTIAL: N_("part of a year"),
-    CUMULATIVE: N_("cumulative"),
-    REFERENCE: N_("target, plan or forecast"),
-}
 VALUE_TYPE_SHORT: dict[str, str] = {
     "actual": N_("full period"),
     "partial_period": N_("part of a period"),
@@ -72,12 +66,6 @@ VALUE_TYPE_SHORT: dict[str, str] = {
     "target_or_plan": N_("target or plan"),
     "forecast": N_("forecast"),
     "commitment_or_estimate": N_("commitment or estimate"),
-}
-SELECTION_LABELS: dict[str, str] = {
-    "preferred": N_("preferred source"),
-    "single": N_("single source"),
-    "agree": N_("sources agree"),
-    "rounding": N_("sources differ by rounding only"),
 }
 
 _SPAN_START = re.compile(r"^\s*(?:Q([1-4])\s+(\d{4})|(\d{4})(?:-(\d{2})(?!\d))?)")
@@ -340,12 +328,13 @@ def conflicts(statistics: pd.DataFrame, metrics: list[str] | None = None) -> pd.
             spread=float(rows["value"].max()) / low - 1 if low else float("nan"),
             is_reference=(rows.index.isin(preferred.index[:1]) if len(preferred)
                           else (rows["value"] == low) & ~rows["value"].duplicated()),
+            reference_kind="preferred" if len(preferred) else "lowest",
         )
         out.append(group.sort_values(["value", "metric_id"]))
     if not out:
         return frame.iloc[0:0].assign(conflict=pd.Series(dtype=str), reference_value=pd.Series(dtype=float),
                                       difference=pd.Series(dtype=float), spread=pd.Series(dtype=float),
-                                      is_reference=pd.Series(dtype=bool))
+                                      is_reference=pd.Series(dtype=bool), reference_kind=pd.Series(dtype=str))
     return pd.concat(out, ignore_index=True)
 
 
@@ -859,8 +848,9 @@ def conflict_table(statistics: pd.DataFrame, metrics: list[str]) -> pd.DataFrame
         _("Type"): rows["value_type"].map(lambda t: _(VALUE_TYPE_LABELS.get(t, t))),
         _("Value"): [qualified_value(v, u, q, 6) for v, u, q in zip(rows["value"], rows["unit"],
                                                                     rows["qualifier"], strict=True)],
-        _("Compared with"): [_("reference") if ref else _percent(d)
-                             for ref, d in zip(rows["is_reference"], rows["difference"], strict=True)],
+        _("Compared with"): [(_("preferred source") if kind == "preferred" else _("lowest figure")) if ref
+                             else _percent(d) for ref, kind, d in zip(rows["is_reference"], rows["reference_kind"],
+                                                                      rows["difference"], strict=True)],
         _("Source"): rows["source"],
         link_column(): rows["url"].fillna(""),
     })
