@@ -5,8 +5,6 @@ import streamlit as st
 from qazdash.auth import ANALYST
 from qazdash.errors import QazdashDataError
 from qazdash.i18n import _
-from qazdash.ingest.detect import UPLOAD_KINDS
-from qazdash.ingest.pipeline import UploadOptions
 from qazdash.schema import get_schema
 from qazdash.ui import upload as ui
 from qazdash.ui.auth import sign_in_panel
@@ -38,24 +36,7 @@ if upload_tab is not None:
                                     type=["csv", "tsv", "txt", "xlsx", "xls"],
                                     key="upload_file")
         if uploaded is not None:
-            state = st.session_state.get(ui.PREPARED_KEY)
-            detected = state[1].detected if state else None
-            read_options, day_first, reference_day = ui.read_settings(detected)
-            kinds = [ui.AUTO, *UPLOAD_KINDS]
-            c1, c2 = st.columns(2)
-            kind = c1.selectbox(_("Dataset"), kinds, key="upload_kind",
-                                format_func=lambda k: _("detect from the headers") if k == ui.AUTO
-                                else _(get_schema(k).title))
-            mappings = ui._mapping_choices(None if kind == ui.AUTO else kind)
-            mapping_name = c2.selectbox(_("Saved mapping"), ["", *mappings], key="upload_mapping",
-                                        format_func=lambda n: n or _("none: match column names"))
-            mapping_kind, mapping = mappings.get(mapping_name, (None, None))
-            mapping = st.session_state.get("upload_applied_mapping") or mapping
-            options = UploadOptions(kind=None if kind == ui.AUTO else kind or mapping_kind, mapping=mapping,
-                                    read=read_options, day_first=day_first, reference_day=reference_day)
-            if options.kind is None and mapping_kind:
-                options = UploadOptions(kind=mapping_kind, mapping=mapping, read=read_options,
-                                        day_first=day_first, reference_day=reference_day)
+            options = ui.upload_options(uploaded.file_id)
             bar = st.empty()
             try:
                 prepared = ui.prepared_for(uploaded.getbuffer(), uploaded.name, options, uploaded.file_id, bar)
@@ -65,16 +46,14 @@ if upload_tab is not None:
             bar.empty()
             if prepared is not None:
                 ui.detected_caption(prepared)
-                target_kind = prepared.kind or (None if kind == ui.AUTO else kind)
+                target_kind = prepared.kind or options.kind
                 if target_kind is None:
                     st.warning(_("Which dataset is this? Choose it above, then map the columns."),
                                icon=":material/help:")
                 else:
                     applied = ui.mapping_form(prepared, target_kind)
                     if applied is not None:
-                        st.session_state["upload_applied_mapping"] = applied
+                        ui.apply_mapping(uploaded.file_id, applied)
                         st.rerun()
                 ui.report_section(prepared)
                 ui.commit_section(prepared)
-        else:
-            st.session_state.pop("upload_applied_mapping", None)

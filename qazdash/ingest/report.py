@@ -23,6 +23,8 @@ def report_frame(prepared: Prepared, *, include_warnings: bool = True) -> pd.Dat
         rows += _rows(prepared.warnings, "warning")
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     frame["row"] = frame["row"].astype("Int64")
+    for column in ("column", "value"):
+        frame[column] = frame[column].fillna("")
     return frame
 
 

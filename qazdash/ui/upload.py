@@ -23,6 +23,7 @@ from qazdash.ui.data import get_store
 from qazdash.ui.widgets import show_data_error
 
 PREPARED_KEY = "upload_prepared_state"
+APPLIED_KEY = "upload_applied_mapping"
 AUTO = "auto"
 
 
@@ -62,7 +63,7 @@ def templates_section() -> None:
                             mime="text/csv", key=f"upload_template_{kind}", icon=":material/download:")
 
 
-def _mapping_choices(kind: str | None) -> dict[str, tuple[str, dict[str, str]]]:
+def mapping_choices(kind: str | None) -> dict[str, tuple[str, dict[str, str]]]:
     saved = get_store().mappings()
     return {**PRESETS, **saved} if kind is None else {
         n: v for n, v in {**PRESETS, **saved}.items() if v[0] == kind}
@@ -101,6 +102,29 @@ def read_settings(detected) -> tuple[ReadOptions, bool | None, date | None]:
         header_row=None if header is None else int(header),
     )
     return options, {"day": True, "month": False}.get(order), ref if use_ref else None
+
+
+def upload_options(file_id: str) -> pipeline.UploadOptions:
+    """The analyst's choices for this file: read overrides, dataset kind, saved mapping or applied mapping."""
+    state = st.session_state.get(PREPARED_KEY)
+    detected = state[1].detected if state else None
+    read_options, day_first, reference_day = read_settings(detected)
+    c1, c2 = st.columns(2)
+    kind = c1.selectbox(_("Dataset"), [AUTO, *UPLOAD_KINDS], key="upload_kind",
+                        format_func=lambda k: _("detect from the headers") if k == AUTO else _(get_schema(k).title))
+    choices = mapping_choices(None if kind == AUTO else kind)
+    name = c2.selectbox(_("Saved mapping"), ["", *choices], key="upload_mapping",
+                        format_func=lambda n: n or _("none: match column names"))
+    mapping_kind, mapping = choices.get(name, (None, None))
+    applied = st.session_state.get(APPLIED_KEY)
+    if applied and applied[0] == file_id:
+        mapping = applied[1]
+    return pipeline.UploadOptions(kind=mapping_kind if kind == AUTO else kind, mapping=mapping, read=read_options,
+                                  day_first=day_first, reference_day=reference_day)
+
+
+def apply_mapping(file_id: str, mapping: dict[str, str]) -> None:
+    st.session_state[APPLIED_KEY] = (file_id, mapping)
 
 
 def prepared_for(data: memoryview, file_name: str, options: pipeline.UploadOptions, file_id: str,

@@ -182,3 +182,26 @@ def test_html_and_script_are_shown_as_text(fresh_store):
     assert all("<script" not in str(m.value) for m in at.markdown)
     report = frame_with(at, "severity")
     assert "markup" in set(report["rule"])
+
+
+def test_analyst_maps_columns_applies_and_saves_the_mapping(fresh_store):
+    at = as_analyst()
+    data = b"Headline;When;Outlet;Link;Ref\nTest mapped;01.02.2025;Test;https://example.org/map/1;map-1\n"
+    at.file_uploader(key="upload_file").upload("outlet.csv", data, "text/csv").run()
+    # only "Link" is recognised (a synonym of url): the report says which required columns are missing
+    assert "missing_column" in set(frame_with(at, "severity")["rule"])
+    at.selectbox(key="upload_kind").select("articles").run()
+    for key, target in zip(("upload_map_0", "upload_map_1", "upload_map_2", "upload_map_3", "upload_map_4"),
+                           ("title", "published", "source", "url", "article_id"), strict=True):
+        at.selectbox(key=key).select(target)
+    next(b for b in at.button if "FormSubmitter" in b.key and "mapping" in b.key).click().run()
+    assert_no_errors(at)
+    assert [m.value for m in at.metric][:3] == ["1", "1", "0"]
+    assert frame_with(at, "article_id")["published"].tolist() == ["2025-02-01"]
+    at.text_input(key="upload_mapping_name").input("test outlet")
+    at.button(key="upload_mapping_save").click().run()
+    kind, mapping = fresh_store.mappings()["test outlet"]
+    assert kind == "articles" and mapping["When"] == "published"
+    # the saved mapping is offered from the next run on
+    at.run()
+    assert "test outlet" in at.selectbox(key="upload_mapping").options
