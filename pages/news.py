@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from qazdash.exporting import excel_safe_csv
 from qazdash.i18n import _, format_number
 from qazdash.news import (
     LANE_MODES,
@@ -13,6 +14,7 @@ from qazdash.news import (
     article_table,
     corridor_label,
     filter_articles,
+    newest,
     news_map_deck,
     place_counts,
     selected_from_points,
@@ -20,9 +22,10 @@ from qazdash.news import (
     topic_label,
 )
 from qazdash.ui.news_cache import news_index
-from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
+from qazdash.ui.widgets import data_errors, empty_state, escape_md
 
 ARTICLE_PARAM = "news_article"
+TABLE_ROWS = 2000  # rows drawn in the table; the CSV download has every filtered article
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "zh": "中文"}
 
 
@@ -88,9 +91,7 @@ def filters(index) -> tuple[NewsFilter, str]:
             bind="query-params",
         )
         places = st.multiselect(_("Places"), options["places"], key="news_places", bind="query-params")
-        orgs = st.multiselect(
-            _("Organisations"), options["organisations"], key="news_orgs", bind="query-params"
-        )
+        orgs = st.multiselect(_("Organisations"), options["organisations"], key="news_orgs", bind="query-params")
         topics = st.multiselect(
             _("Topics"), options["topics"], key="news_topics", format_func=topic_label, bind="query-params"
         )
@@ -258,17 +259,29 @@ with data_errors():
                 )
 
         st.subheader(_("Articles"))
-        table = article_table(shown, index)
+        table = article_table(newest(shown, TABLE_ROWS), index)
         st.dataframe(
             table,
             hide_index=True,
             key="news_table",
             column_config={_("Link"): st.column_config.LinkColumn(_("Link"), display_text=_("open"))},
         )
-        csv_download(table, "qazdash_news.csv", key="news_csv", label=_("Download these articles (CSV)"))
+        if len(shown) > TABLE_ROWS:
+            st.caption(
+                _("The table shows the newest {shown} of {total} articles; the CSV holds all of them.").format(
+                    shown=format_number(TABLE_ROWS, 0), total=format_number(len(shown), 0)
+                )
+            )
+        # The CSV is built only when asked for (a callable): the same Excel-safe export as csv_download.
+        st.download_button(
+            _("Download these articles (CSV)"),
+            data=lambda: excel_safe_csv(article_table(shown, index)),
+            file_name="qazdash_news.csv",
+            mime="text/csv",
+            key="news_csv",
+            icon=":material/download:",
+        )
         if index.hidden:
             st.caption(
-                _("{n} rows without a publication date or a real headline are not shown.").format(
-                    n=index.hidden
-                )
+                _("{n} rows without a publication date or a real headline are not shown.").format(n=index.hidden)
             )

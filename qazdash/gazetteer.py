@@ -13,37 +13,40 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
 # Kazakh letters folded to their nearest Russian letter, so that Kazakh and Russian spellings of a name meet.
-_KAZAKH_FOLD = str.maketrans(
-    {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е"}
-)
-_LATIN_EXTRA = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "ı": "i", "đ": "d"})
-_APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _TOKEN = re.compile(r"\w+")
 
 
-def _strip_latin_marks(text: str) -> str:
-    """'Małaszewicze', 'Constanța' → 'malaszewicze', 'constanta'; Cyrillic letters such as 'й' stay whole."""
-    out = []
-    for ch in text:
-        if "a" <= ch <= "z" or ord(ch) < 0x80 or not ("\u00c0" <= ch <= "\u024f"):
-            out.append(ch)
-        else:
-            out.append("".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)))
-    return "".join(out)
+def _latin_mark_table() -> dict[int, str]:
+    """'ł' → 'l', 'ț' → 't', 'é' → 'e', …: Latin letters with marks (U+00C0–U+024F) without them."""
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch:
+            table[code] = base
+    table.update({ord(k): v for k, v in {"ł": "l", "ø": "o", "ß": "ss", "ı": "i", "đ": "d"}.items()})
+    return table
+
+
+# One translation table: Kazakh letters as Russian, Latin marks dropped, apostrophes removed. Cyrillic
+# letters such as 'й' are not in it, so they stay whole.
+_FOLD_TABLE = {**_latin_mark_table(), **{ord(k): v for k, v in {
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е",
+}.items()}, **{ord(c): None for c in "’'`ʼ‘"}}
 
 
 def fold(text: object) -> str:
     """Text for matching: NFC, casefolded, Kazakh letters as Russian, no Latin accents or apostrophes."""
     if not isinstance(text, str) or not text:
         return ""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = text.translate(_KAZAKH_FOLD).translate(_LATIN_EXTRA)
-    text = _APOSTROPHES.sub("", text)
-    return _strip_latin_marks(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.casefold().translate(_FOLD_TABLE)
 
 
 def tokens(text: object) -> list[str]:
@@ -180,16 +183,20 @@ def short_name(row: Mapping[str, object]) -> str:
 _CYR_ENDINGS = ("ами", "ого", "ом", "ой", "ей", "ем", "ах", "ам", "ою", "а", "я", "у", "ю", "е", "ы", "и")
 
 
-def _cyrillic_stems(token: str) -> list[str]:
+_CYRILLIC = re.compile("[а-я]")
+
+
+@lru_cache(maxsize=65536)
+def _cyrillic_stems(token: str) -> tuple[str, ...]:
     """Base forms a Russian case form may come from ('хоргосе' → 'хоргос'; 'астаны' → 'астана')."""
-    if not re.search("[а-я]", token):
-        return []
+    if len(token) < 5 or not _CYRILLIC.search(token):
+        return ()
     stems: list[str] = []
     for ending in _CYR_ENDINGS:
         if token.endswith(ending) and len(token) - len(ending) >= 4:
             base = token[: -len(ending)]
             stems += [base, base + "а", base + "ь", base + "я"]
-    return stems
+    return tuple(stems)
 
 
 @dataclass
@@ -199,12 +206,16 @@ class PhraseMatcher:
     index: dict[str, str] = field(default_factory=dict)
     max_words: int = 1
 
+    first_words: set[str] = field(default_factory=set)  # first word of every phrase: the only places to start
+
     def add(self, phrase: str, target: str, *, overwrite: bool = False) -> bool:
         key = phrase_key(phrase)
         if not key or (key in self.index and not overwrite):
             return False
         self.index[key] = target
-        self.max_words = max(self.max_words, key.count(" ") + 1)
+        words = key.split(" ")
+        self.max_words = max(self.max_words, len(words))
+        self.first_words.add(words[0])
         return True
 
     def lookup(self, phrase: str) -> str | None:
@@ -212,30 +223,35 @@ class PhraseMatcher:
         if key in self.index:
             return self.index[key]
         words = key.split(" ")
-        for stem in _cyrillic_stems(words[-1]) if words[-1] else []:
+        for stem in _cyrillic_stems(words[-1]) if words[-1] else ():
             hit = self.index.get(" ".join([*words[:-1], stem]))
             if hit:
                 return hit
         return None
+
+    def _starts(self, word: str) -> bool:
+        return word in self.first_words or any(stem in self.first_words for stem in _cyrillic_stems(word))
 
     def find(self, text: object) -> list[str]:
         """Ids of the phrases in ``text``, in order of first appearance, each once."""
         words = tokens(text)
         found: list[str] = []
         i = 0
-        while i < len(words):
+        count = len(words)
+        while i < count:
             hit, used = None, 1
-            for n in range(min(self.max_words, len(words) - i), 0, -1):
-                chunk = words[i : i + n]
-                hit = self.index.get(" ".join(chunk))
-                if hit is None:
-                    for stem in _cyrillic_stems(chunk[-1]):
-                        hit = self.index.get(" ".join([*chunk[:-1], stem]))
-                        if hit:
-                            break
-                if hit:
-                    used = n
-                    break
+            if self._starts(words[i]):
+                for n in range(min(self.max_words, count - i), 0, -1):
+                    chunk = words[i : i + n]
+                    hit = self.index.get(" ".join(chunk))
+                    if hit is None:
+                        for stem in _cyrillic_stems(chunk[-1]):
+                            hit = self.index.get(" ".join([*chunk[:-1], stem]))
+                            if hit:
+                                break
+                    if hit:
+                        used = n
+                        break
             if hit and hit not in found:
                 found.append(hit)
             i += used
@@ -252,6 +268,7 @@ class Gazetteer:
     coords: dict[str, tuple[float, float]]  # node_id → (lat, lon), only placed nodes
     corridors: dict[str, tuple[str, ...]]  # node_id → corridors whose legs use it
     ambiguous: dict[str, list[str]]  # derived variant → node ids that share it (first one wins)
+    _terms: dict[str, str] = field(default_factory=dict, repr=False)
 
     def resolve(self, name: str) -> str | None:
         """The node id for one place name, or None."""
@@ -276,7 +293,11 @@ class Gazetteer:
 
     def search_terms(self, node_id: str) -> str:
         """All folded names of a node, for text search ('актау aktau seaport ...')."""
-        return " ".join(dict.fromkeys(phrase_key(v) for v in self.variants.get(node_id, [])))
+        terms = self._terms.get(node_id)
+        if terms is None:
+            terms = " ".join(dict.fromkeys(phrase_key(v) for v in self.variants.get(node_id, [])))
+            self._terms[node_id] = terms
+        return terms
 
 
 def build_gazetteer(nodes: pd.DataFrame, segments: pd.DataFrame | None = None) -> Gazetteer:

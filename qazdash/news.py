@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
-from plotly.subplots import make_subplots
 
 from qazdash.gazetteer import Gazetteer, build_gazetteer, fold
 from qazdash.geo import AMERICAS_MAX_LON
@@ -82,6 +81,31 @@ def date_label(value: object) -> str:
     return f"{text} ({_(PRECISION_NOTE[precision])})" if precision in PRECISION_NOTE else text
 
 
+def period_bounds(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Vectorised :func:`partial_date_bounds`: (first day, last day, precision) for a column of partial dates."""
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    length = text.str.len()
+    day = pd.to_datetime(text.where(length == 10), format="%Y-%m-%d", errors="coerce")
+    month = pd.to_datetime(text.where(length == 7), format="%Y-%m", errors="coerce")
+    year = pd.to_datetime(text.where(length == 4), format="%Y", errors="coerce")
+    start = day.fillna(month).fillna(year)
+    end = day.fillna(month + pd.offsets.MonthEnd(0)).fillna(year + pd.offsets.YearEnd(0))
+    precision = pd.Series(
+        np.select([day.notna(), month.notna(), year.notna()], ["day", "month", "year"], "unknown"), index=values.index
+    )
+    return start, end, precision
+
+
+def date_labels(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`date_label`."""
+    _start, _end, precision = period_bounds(values)
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    out = text.where(precision != "unknown", "")
+    for p, note in PRECISION_NOTE.items():
+        out = out.where(precision != p, out + f" ({_(note)})")
+    return out.astype(object)
+
+
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 # Clauses that talk about where a date came from, not about an event.
 _PROVENANCE = re.compile(
@@ -128,6 +152,19 @@ def _key(items: list[str]) -> str:
     return ";" + ";".join(items) + ";" if items else ""
 
 
+@dataclass(frozen=True)
+class _Coded:
+    """A column of few distinct strings as integer codes (fast to take, count and group)."""
+
+    codes: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, items: list[str]) -> _Coded:
+        codes, values = pd.factorize(np.asarray(items, dtype=object))
+        return cls(codes.astype(np.int32), np.asarray(values, dtype=object))
+
+
 @dataclass
 class NewsIndex:
     """Articles ready to filter and draw, with what is needed to draw them."""
@@ -139,6 +176,10 @@ class NewsIndex:
     unresolved: pd.DataFrame  # place, articles: place names the gazetteer could not place
     hidden: int = 0  # rows left out (no date or a supplied headline in square brackets)
     options: dict[str, list[str]] = field(default_factory=dict)  # filter choices, most frequent first
+    corridor_pos: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # article of each link
+    corridor_ids: _Coded | None = None  # the corridor of each link (or 'none')
+    topic_ids: _Coded | None = None  # per article
+    first_corridor: _Coded | None = None  # per article: the colour in topic lanes
 
     @property
     def colors(self) -> dict[str, str]:
@@ -161,9 +202,7 @@ def prepare_news(
     gaz = build_gazetteer(nodes, segments)
     frame = articles.copy()
     title = frame["title"].fillna("").astype(str)
-    bounds = frame["published"].map(partial_date_bounds)
-    frame["date"] = pd.to_datetime([b[0] for b in bounds])
-    frame["date_end"] = pd.to_datetime([b[1] for b in bounds])
+    frame["date"], frame["date_end"], precision = period_bounds(frame["published"])
     keep = frame["date"].notna() & (title.str.strip() != "") & ~title.str.strip().str.startswith("[")
     hidden = int((~keep).sum())
     frame = frame[keep].reset_index(drop=True)
@@ -203,9 +242,7 @@ def prepare_news(
                 else:
                     node_terms.append(fold(name))
         org_list = (
-            list(dict.fromkeys(canonical_organisation(o) for o in split_list(orgs)))
-            if isinstance(orgs, str)
-            else []
+            list(dict.fromkeys(canonical_organisation(o) for o in split_list(orgs))) if isinstance(orgs, str) else []
         )
         cor_list = split_list(cors) if isinstance(cors, str) else []
         place_names.append("; ".join(shown))
@@ -219,16 +256,15 @@ def prepare_news(
     frame["corridor_key"] = pd.array(corridor_keys, dtype="str")
     frame["search"] = pd.array(search, dtype="str")
     frame["first_corridor"] = [k.strip(";").split(";")[0] if k else NO_CORRIDOR for k in corridor_keys]
-    frame["date_label"] = [date_label(v) for v in frame["published"]]
-    event_bounds = frame["event_date"].map(partial_date_bounds)
-    frame["event"] = pd.to_datetime([b[0] for b in event_bounds])
-    frame["event_label"] = [date_label(v) for v in frame["event_date"]]
-    frame["note_dates"] = [
-        note_dates(notes, skip=(str(p), str(e)))
-        for notes, p, e in zip(
-            frame["notes"].tolist(), frame["published"].tolist(), frame["event_date"].tolist(), strict=True
-        )
-    ]
+    frame["date_label"] = date_labels(frame["published"])
+    frame["event"], _end, _precision = period_bounds(frame["event_date"])
+    frame["event_label"] = date_labels(frame["event_date"])
+    notes = frame["notes"].astype(object).where(frame["notes"].notna(), "")
+    has_date = notes.astype(str).str.contains(r"\d{4}-\d{2}-\d{2}", regex=True).to_numpy()
+    dated = [[] for _ in range(len(frame))]
+    for i in np.flatnonzero(has_date):
+        dated[i] = note_dates(notes.iat[i], skip=(str(frame["published"].iat[i]), str(frame["event_date"].iat[i])))
+    frame["note_dates"] = dated
     frame["pos"] = np.arange(n)
     for column in ("source", "language", "topic"):
         frame[column] = frame[column].fillna("").astype(str)
@@ -247,7 +283,25 @@ def prepare_news(
     corridor_meta = corridors[
         [c for c in corridors.columns if c in ("corridor_id", "name_en", "name_ru", "name_kk", "color_hex")]
     ].reset_index(drop=True)
-    return NewsIndex(frame, links, gaz, corridor_meta, unresolved_frame, hidden, options)
+    cor_pos: list[int] = []
+    cor_ids: list[str] = []
+    for pos, key in enumerate(corridor_keys):
+        for corridor in key.strip(";").split(";") if key else [NO_CORRIDOR]:
+            cor_pos.append(pos)
+            cor_ids.append(corridor)
+    return NewsIndex(
+        frame,
+        links,
+        gaz,
+        corridor_meta,
+        unresolved_frame,
+        hidden,
+        options,
+        corridor_pos=np.array(cor_pos, dtype=np.int64),
+        corridor_ids=_Coded.of(cor_ids),
+        topic_ids=_Coded.of([t or "none" for t in frame["topic"].tolist()]),
+        first_corridor=_Coded.of(frame["first_corridor"].tolist()),
+    )
 
 
 # -- filtering ------------------------------------------------------------------------------------
@@ -320,11 +374,11 @@ def monthly_counts(df: pd.DataFrame) -> pd.DataFrame:
     """month (first day), articles: publications per month, with empty months between as 0."""
     if df.empty:
         return pd.DataFrame({"month": pd.to_datetime([]), "articles": pd.Series([], dtype="int64")})
-    months = df["date"].dt.to_period("M")
-    counts = months.value_counts().sort_index()
-    full = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
-    counts = counts.reindex(full, fill_value=0)
-    return pd.DataFrame({"month": full.to_timestamp(), "articles": counts.to_numpy()})
+    months = df["date"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    first = months.min()
+    counts = np.bincount(months - first)
+    full = (np.arange(len(counts)) + first).astype("datetime64[M]").astype("datetime64[ns]")
+    return pd.DataFrame({"month": full, "articles": counts.astype(np.int64)})
 
 
 def place_counts(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
@@ -368,16 +422,53 @@ def _hover(titles: pd.Series, sources: pd.Series, labels: pd.Series, prefix: str
     ]
 
 
-def _lane_points(df: pd.DataFrame, lanes: str) -> pd.DataFrame:
-    """One row per (article, lane): articles on two corridors appear in both corridor lanes."""
+def _lane_points(
+    df: pd.DataFrame, index: NewsIndex, lanes: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(article position, lane codes, lane values, colour codes, colour values) per point.
+
+    Articles on two corridors are points in both corridor lanes.
+    """
+    pos = df["pos"].to_numpy()
     if lanes == "topic":
-        points = df.assign(lane=df["topic"].replace("", "none"), color_key=df["first_corridor"])
-    else:
-        cor = df["corridor_key"].str.strip(";").str.split(";")
-        points = df.assign(lane=cor).explode("lane")
-        points["lane"] = points["lane"].replace("", NO_CORRIDOR).fillna(NO_CORRIDOR)
-        points["color_key"] = points["lane"]
-    return points
+        topic, first = index.topic_ids, index.first_corridor
+        return pos, topic.codes[pos], topic.values, first.codes[pos], first.values
+    member = np.zeros(len(index.articles), dtype=bool)
+    member[pos] = True
+    chosen = member[index.corridor_pos]
+    cor = index.corridor_ids
+    codes = cor.codes[chosen]
+    return index.corridor_pos[chosen], codes, cor.values, codes, cor.values
+
+
+def _aggregate(
+    dates: np.ndarray,
+    lane: np.ndarray,
+    lane_values: np.ndarray,
+    color: np.ndarray,
+    color_values: np.ndarray,
+    max_points: int,
+) -> tuple[pd.DataFrame, str]:
+    """Points grouped per (colour, lane, week or month), so that at most about ``max_points`` remain."""
+    n_lanes = len(lane_values)
+    pair = color.astype(np.int64) * n_lanes + lane
+    for unit in ("W", "M", "Y"):
+        bins = dates.astype(f"datetime64[{unit}]").astype(np.int64)
+        first = bins.min()
+        span = int(bins.max() - first) + 1
+        keys, counts = np.unique(pair * span + (bins - first), return_counts=True)
+        if len(keys) <= max_points or unit == "Y":
+            pairs, offsets = np.divmod(keys, span)
+            grouped = pd.DataFrame(
+                {
+                    "color": color_values[pairs // n_lanes],
+                    "lane": lane_values[pairs % n_lanes],
+                    "bin": (offsets + first).astype(f"datetime64[{unit}]").astype("datetime64[ns]"),
+                    "n": counts,
+                }
+            )
+            return grouped, unit
+    raise AssertionError("unreachable")
 
 
 def timeline_figure(
@@ -397,80 +488,71 @@ def timeline_figure(
     if lanes not in LANE_MODES:
         raise ValueError(f"lanes must be one of {LANE_MODES}, got {lanes!r}")
     colors = index.colors
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26], vertical_spacing=0.04)
-    points = _lane_points(df, lanes)
+    fig = go.Figure()
+    point_pos, lane_codes, lane_values, color_codes, color_values = _lane_points(df, index, lanes)
+    present = set(lane_values[np.unique(lane_codes)])
     label_of = (lambda v: corridor_label(v, index.corridors)) if lanes == "corridor" else topic_label
-    lane_order = (
-        (
-            [c for c in index.corridors["corridor_id"] if c in set(points["lane"])]
-            + ([NO_CORRIDOR] if (points["lane"] == NO_CORRIDOR).any() else [])
+    if lanes == "corridor":
+        lane_order = [c for c in [*index.corridors["corridor_id"], NO_CORRIDOR] if c in present]
+        lane_order += sorted(present - set(lane_order))
+    else:
+        lane_order = sorted(
+            present, key=lambda t: (t not in TOPIC_LABELS, list(TOPIC_LABELS).index(t) if t in TOPIC_LABELS else 0, t)
         )
-        if lanes == "corridor"
-        else sorted(
-            set(points["lane"]),
-            key=lambda t: (t not in TOPIC_LABELS, list(TOPIC_LABELS).index(t) if t in TOPIC_LABELS else 0, t),
-        )
-    )
     lane_labels = {lane: label_of(lane) for lane in lane_order}
-    points["y"] = points["lane"].map(lane_labels)
-    aggregated = len(points) > max_points
-    color_order = [c for c in [*index.corridors["corridor_id"], NO_CORRIDOR] if c in set(points["color_key"])]
-    for color_key in color_order:
-        part = points[points["color_key"] == color_key]
-        name = corridor_label(color_key, index.corridors)
-        if aggregated:
-            freq = "W" if len(points) <= max_points * 6 else "M"
-            grouped = (
-                part.assign(bin=part["date"].dt.to_period(freq).dt.start_time)
-                .groupby(["y", "bin"], observed=True)
-                .size()
-                .reset_index(name="n")
-            )
-            unit = _("week of") if freq == "W" else _("month of")
+    aggregated = len(point_pos) > max_points
+    color_present = set(color_values[np.unique(color_codes)])
+    color_order = [c for c in [*index.corridors["corridor_id"], NO_CORRIDOR] if c in color_present]
+    color_order += sorted(color_present - set(color_order))
+    if aggregated:
+        dates = index.articles["date"].to_numpy()[point_pos]
+        grouped, unit = _aggregate(dates, lane_codes, lane_values, color_codes, color_values, max_points)
+        unit_label = {"W": _("week of"), "M": _("month of"), "Y": _("year")}[unit]
+        for color_key in color_order:
+            part = grouped[grouped["color"] == color_key]
             fig.add_trace(
                 go.Scatter(
-                    x=grouped["bin"],
-                    y=grouped["y"],
+                    x=part["bin"].to_numpy(),
+                    y=part["lane"].map(lane_labels).to_numpy(),
                     mode="markers",
-                    name=name,
+                    name=corridor_label(color_key, index.corridors),
                     legendgroup=color_key,
                     marker={
                         "color": colors.get(color_key, NO_CORRIDOR_COLOR),
                         "opacity": 0.75,
-                        "size": np.clip(4 + 3 * np.sqrt(grouped["n"].to_numpy()), 5, 28),
+                        "size": np.clip(4 + 3 * np.sqrt(part["n"].to_numpy()), 5, 28).round(1),
                     },
-                    customdata=[""] * len(grouped),
-                    hovertext=[
-                        f"{format_number(n, 0)} {_('articles')} · {unit} {d:%Y-%m-%d}"
-                        for n, d in zip(grouped["n"], grouped["bin"], strict=True)
-                    ],
+                    customdata=np.full(len(part), "", dtype=object),
+                    text=part["n"].to_numpy(),
+                    hovertemplate="%{text} " + _("articles") + " · " + unit_label + " %{x|%Y-%m-%d}<extra></extra>",
+                ),
+            )
+        points = None
+    else:
+        points = df.set_index("pos", drop=False).loc[point_pos]
+        points = points.assign(lane=lane_values[lane_codes], color_key=color_values[color_codes])
+        points["y"] = points["lane"].map(lane_labels)
+        for color_key in color_order:
+            part = points[points["color_key"] == color_key]
+            fig.add_trace(
+                go.Scatter(
+                    x=part["date"],
+                    y=part["y"],
+                    mode="markers",
+                    name=corridor_label(color_key, index.corridors),
+                    legendgroup=color_key,
+                    marker={
+                        "color": colors.get(color_key, NO_CORRIDOR_COLOR),
+                        "size": 10,
+                        "opacity": 0.85,
+                        "line": {"width": 1, "color": "white"},
+                    },
+                    customdata=part["article_id"].tolist(),
+                    hovertext=_hover(part["title"], part["source"], part["date_label"]),
                     hoverinfo="text",
                 ),
-                row=1,
-                col=1,
             )
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=part["date"],
-                y=part["y"],
-                mode="markers",
-                name=name,
-                legendgroup=color_key,
-                marker={
-                    "color": colors.get(color_key, NO_CORRIDOR_COLOR),
-                    "size": 10,
-                    "opacity": 0.85,
-                    "line": {"width": 1, "color": "white"},
-                },
-                customdata=part["article_id"].tolist(),
-                hovertext=_hover(part["title"], part["source"], part["date_label"]),
-                hoverinfo="text",
-            ),
-            row=1,
-            col=1,
-        )
-    if not aggregated:
+    if points is not None:
         events = points[points["event"].notna()]
         if len(events):
             fig.add_trace(
@@ -481,13 +563,9 @@ def timeline_figure(
                     name=_("Event date"),
                     marker={"symbol": "diamond-open", "size": 11, "color": "#444", "line": {"width": 1.5}},
                     customdata=events["article_id"].tolist(),
-                    hovertext=_hover(
-                        events["title"], events["source"], events["event_label"], _("Event") + ": "
-                    ),
+                    hovertext=_hover(events["title"], events["source"], events["event_label"], _("Event") + ": "),
                     hoverinfo="text",
                 ),
-                row=1,
-                col=1,
             )
         noted = points[points["note_dates"].map(bool)]
         if len(noted):
@@ -512,8 +590,6 @@ def timeline_figure(
                     hovertext=texts,
                     hoverinfo="text",
                 ),
-                row=1,
-                col=1,
             )
         if selected is not None:
             sel = points[points["article_id"] == selected]
@@ -529,8 +605,6 @@ def timeline_figure(
                         customdata=sel["article_id"].tolist(),
                         hoverinfo="skip",
                     ),
-                    row=1,
-                    col=1,
                 )
     counts = monthly_counts(df)
     fig.add_trace(
@@ -541,23 +615,21 @@ def timeline_figure(
             marker={"color": "#5b6b7f"},
             hovertemplate="%{x|%Y-%m}: %{y} " + _("articles") + "<extra></extra>",
             showlegend=False,
-            customdata=[""] * len(counts),
+            customdata=np.full(len(counts), "", dtype=object),
+            xaxis="x2",
+            yaxis="y2",
         ),
-        row=2,
-        col=1,
     )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=[lane_labels[v] for v in reversed(lane_order)],
-        row=1,
-        col=1,
-        title=None,
-        automargin=True,
-    )
-    fig.update_yaxes(title=_("per month"), row=2, col=1, rangemode="tozero")
-    fig.update_xaxes(type="date", row=1, col=1)
-    fig.update_xaxes(type="date", row=2, col=1, rangeslider={"visible": True, "thickness": 0.08})
     fig.update_layout(
+        xaxis={"type": "date", "anchor": "y", "matches": "x2", "showticklabels": False, "domain": [0, 1]},
+        yaxis={
+            "domain": [0.3, 1],
+            "categoryorder": "array",
+            "categoryarray": [lane_labels[v] for v in reversed(lane_order)],
+            "automargin": True,
+        },
+        xaxis2={"type": "date", "anchor": "y2", "domain": [0, 1], "rangeslider": {"visible": True, "thickness": 0.08}},
+        yaxis2={"domain": [0, 0.24], "title": {"text": _("per month")}, "rangemode": "tozero"},
         height=max(380, 170 + 46 * len(lane_order)) + 120,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
@@ -622,6 +694,14 @@ TABLE_COLUMNS = {
 }
 
 
+def newest(df: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` most recently published rows of ``df``, newest first."""
+    if len(df) <= n:
+        return df
+    order = np.argsort(df["date"].to_numpy(), kind="stable")[::-1][:n]
+    return df.iloc[order]
+
+
 def article_table(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
     """The filtered articles as a display/CSV table, newest first; column names translated."""
     ordered = df.sort_values(["date", "article_id"], ascending=[False, True])
@@ -661,9 +741,7 @@ def article_record(index: NewsIndex, article_id: str) -> dict | None:
         "published": row["date_label"],
         "event": row["event_label"] if row["event_label"] and row["event_date"] != row["published"] else "",
         "language": row["language"],
-        "corridors": [
-            corridor_label(c, index.corridors) for c in row["corridor_key"].strip(";").split(";") if c
-        ],
+        "corridors": [corridor_label(c, index.corridors) for c in row["corridor_key"].strip(";").split(";") if c],
         "places": [p for p in row["place_names"].split("; ") if p],
         "organisations": [o for o in row["org_key"].strip(";").split(";") if o],
         "summary": row["summary"] if isinstance(row["summary"], str) else "",

@@ -8,7 +8,7 @@ Russian/Kazakh forms). Used to tag uploaded articles and to merge spellings in t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from qazdash.gazetteer import PhraseMatcher, phrase_key
 
@@ -141,6 +141,7 @@ def organisation_matcher() -> PhraseMatcher:
     return matcher
 
 
+@lru_cache(maxsize=65536)
 def canonical_organisation(name: str) -> str:
     """The shown name of a known organisation ('Azerbaijan Railways' → 'ADY'); other names unchanged."""
     key = phrase_key(name)
