@@ -1,7 +1,103 @@
-"""Placeholder replaced by the map page's own work."""
+"""Corridor map: every leg of every corridor on an offline basemap, selection details, route comparison."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from qazdash.i18n import _
+from qazdash import geo, maps, routes
+from qazdash.i18n import _, format_number, get_language
+from qazdash.schema import MODES, NODE_KINDS
+from qazdash.ui import map_state
+from qazdash.ui.data import datasets
+from qazdash.ui.map_page import (
+    corridor_details,
+    exports,
+    place_details,
+    route_comparison,
+    skipped_note,
+)
+from qazdash.ui.widgets import data_errors, empty_state
 
-st.title(_("map"))
+st.title(_("Corridor map"))
+st.caption(_("How Kazakh goods reach Asia-Pacific through Qingdao and Lianyungang and Europe through the "
+             "Trans-Caspian route and Russia. Click a place or a leg for details; filters and the selection "
+             "are kept in the link."))
+
+with data_errors():
+    data = datasets("corridors", "nodes", "segments")
+    corridors, nodes, segments = data["corridors"], data["nodes"], data["segments"]
+    legs, skipped = geo.leg_paths(segments, nodes)
+    names = maps.node_names(nodes)
+    corridor_names = maps.corridor_names(corridors)
+    presets = maps.view_presets(legs, corridors)
+
+    cols = st.columns([3, 2, 3, 2, 2])
+    chosen_corridors = cols[0].multiselect(
+        _("Corridors"), list(corridors["corridor_id"]), default=None, format_func=corridor_names.get,
+        key="map_corridors", bind="query-params", placeholder=_("All corridors"))
+    chosen_modes = cols[1].multiselect(
+        _("Modes"), [m for m in MODES if m in set(segments["mode"])], default=None,
+        format_func=lambda m: _(maps.MODE_STYLES[m].label), key="map_modes", bind="query-params",
+        placeholder=_("All modes"))
+    chosen_kinds = cols[2].multiselect(
+        _("Place kinds"), list(NODE_KINDS), default=None, format_func=lambda k: _(maps.KIND_STYLES[k].label),
+        key="map_kinds", bind="query-params", placeholder=_("All kinds"))
+    chosen_countries = cols[3].multiselect(
+        _("Countries"), maps.country_options(nodes, segments), default=None, key="map_countries",
+        bind="query-params", placeholder=_("All countries"))
+    preset_key = cols[4].selectbox(
+        _("View"), list(presets), format_func=lambda k: maps.preset_label(presets[k], k), key="map_view",
+        bind="query-params")
+
+    flt = maps.MapFilter(
+        corridors=tuple(chosen_corridors) or tuple(corridors["corridor_id"]),
+        modes=tuple(chosen_modes) or tuple(MODES),
+        kinds=tuple(chosen_kinds) or tuple(NODE_KINDS),
+        countries=tuple(chosen_countries),
+    )
+    shown_legs, shown_places = maps.filter_map(legs, nodes, flt,
+                                               all_corridors=len(flt.corridors) == len(corridors))
+
+    map_area = st.container()
+    st.subheader(_("Selection"))
+    sel_cols = st.columns(2)
+    place_id = sel_cols[0].selectbox(
+        _("Place"), ["", *maps.sorted_places(nodes)], format_func=lambda n: names.get(n, "—") if n else "—",
+        key=map_state.PLACE_KEY, bind="query-params")
+    corridor_id = sel_cols[1].selectbox(
+        _("Corridor"), ["", *corridors["corridor_id"]],
+        format_func=lambda c: corridor_names.get(c, "—") if c else "—",
+        key=map_state.CORRIDOR_KEY, bind="query-params")
+    figures = routes.leg_figures(segments, nodes)
+    if place_id:
+        place_details(place_id, nodes, figures, names, corridor_names)
+    if corridor_id:
+        corridor_details(corridor_id, figures, names, corridor_names,
+                         st.session_state.get(map_state.LEG_KEY))
+    if not place_id and not corridor_id:
+        st.caption(_("Click a place or a leg on the map, or pick one above."))
+
+    highlight = route_comparison(nodes, segments, corridors, names, corridor_names)
+
+    with map_area:
+        if shown_legs.empty and shown_places.empty:
+            empty_state(_("Nothing matches these filters: choose other corridors, modes or place kinds, "
+                          "or clear the country filter."))
+        theme = map_state.map_theme()
+        deck = maps.corridor_deck(shown_legs, corridors, shown_places, theme=theme, view=presets[preset_key],
+                                  selected_place=place_id or None, highlight_legs=highlight)
+        st.pydeck_chart(deck, on_select=lambda: map_state.on_deck_select("map_deck"),
+                        selection_mode="single-object", key="map_deck", height=620)
+        modes_shown = [m for m in MODES if m in set(shown_legs["mode"])] or list(flt.modes)
+        kinds_shown = [k for k in NODE_KINDS if k in set(shown_places["kind"])] or list(flt.kinds)
+        with st.container(key="map_legend"):
+            st.image(maps.legend_svg(corridors[corridors["corridor_id"].isin(flt.corridors)], modes_shown,
+                                     kinds_shown, theme), width="stretch")
+        st.caption(_("Basemap: Natural Earth (public domain). Sea lanes: searoute 1.6.0; Caspian "
+                     "ferries: water path on the Natural Earth coastline; rail legs: straight lines "
+                     "between the places in corridor order. {legs} legs and {places} places "
+                     "shown.").format(legs=format_number(len(shown_legs), 0),
+                                      places=format_number(len(shown_places), 0)))
+        skipped_note(skipped, names)
+
+    exports(deck, shown_legs, shown_places, corridors, nodes, lang=get_language())

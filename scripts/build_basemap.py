@@ -8,6 +8,7 @@ Natural Earth is public domain; world-atlas (ISC) packages it as TopoJSON. The s
    no CRS, so WGS84 is set; a few shapes such as Russia and Fiji are invalid and are repaired with
    ``make_valid()``),
 3. simplifies them (``--tolerance`` degrees, topology preserved), rounds coordinates to ``--grid`` degrees,
+   Rings that cross 180° are unwrapped (kept continuous east of 180°); Antarctica is left out.
 4. writes ``countries.geojson`` (``iso_n3`` = ISO 3166-1 numeric as a zero-padded string, empty for the
    few entities without one, e.g. N. Cyprus, Somaliland, Kosovo; ``name``) and ``land.geojson``.
 
@@ -41,11 +42,38 @@ def fetch_package(workdir: Path) -> Path:
     return workdir / "package"
 
 
+def unwrap_antimeridian(geom):
+    """Rings that jump across 180° (Chukotka, Wrangel Island, Fiji) are made continuous (longitudes past
+    180°), so they stay one shape instead of a band around the whole world."""
+    import numpy as np
+    from shapely.geometry import MultiPolygon, Polygon
+
+    def ring(coords):
+        xy = np.array(coords, dtype=float)
+        if len(xy) > 1 and np.abs(np.diff(xy[:, 0])).max() > 180:
+            lon = np.unwrap(xy[:, 0], period=360)
+            xy[:, 0] = lon - 360 * np.round(np.median(lon) / 360)  # most of the ring within ±180°
+        return xy
+
+    def polygon(p):
+        return Polygon(ring(p.exterior.coords), [ring(i.coords) for i in p.interiors])
+
+    if geom is None or geom.is_empty:
+        return geom
+    if geom.geom_type == "Polygon":
+        return polygon(geom)
+    if geom.geom_type == "MultiPolygon":
+        return MultiPolygon([polygon(p) for p in geom.geoms])
+    return geom
+
+
 def read_layer(path: Path, layer: str, tolerance: float, grid: float) -> gpd.GeoDataFrame:
     frame = gpd.read_file(path, layer=layer)
     if frame.crs is None:
         frame = frame.set_crs(4326)
-    geom = frame.geometry.make_valid()
+    # Antarctica is dropped: its ring runs around the pole, and the map never shows south of 60° S.
+    frame = frame[frame.geometry.bounds["maxy"] > -60].copy()
+    geom = frame.geometry.map(unwrap_antimeridian).set_crs(4326).make_valid()
     # make_valid can turn a polygon into a collection with stray lines: keep the polygonal part only
     geom = geom.apply(lambda g: shapely.union_all([p for p in getattr(g, "geoms", [g])
                                                   if p.geom_type in ("Polygon", "MultiPolygon")]))
@@ -72,6 +100,7 @@ def build(package: Path, out: Path, tolerance: float, grid: float) -> dict[str, 
     land = read_layer(package / "land-50m.json", "land", tolerance, grid)
     land = land[["geometry"]].explode(index_parts=False).reset_index(drop=True)
     land = land[shapely.area(land.geometry.values) > grid * grid * 4]  # drop specks below the grid
+    land = land[land.geometry.bounds["maxy"] > -60].reset_index(drop=True)  # no Antarctica
     return {
         "countries.geojson": write_compact(countries, out / "countries.geojson"),
         "land.geojson": write_compact(land, out / "land.geojson"),

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GRID_DEG = 0.02
 HARBOUR_BUFFER_DEG = 0.15  # ~15 km: a node may stand for a port a little inland (Alat, Kuryk village)
 PRECISION = 4  # decimals kept in the output (~10 m)
+COAST_MARGIN_DEG = 0.01
 
 
 def geodesic_km(coords: list[tuple[float, float]]) -> float:
@@ -58,6 +59,11 @@ class Water:
         self.land = shapely.union_all(polygons.values)
         self.prepared = prep(self.land)
 
+    def coast_margin(self):
+        if not hasattr(self, "_margin"):
+            self._margin = self.land.buffer(COAST_MARGIN_DEG)
+        return self._margin
+
     def crosses_land(self, line: LineString, ends: list[Point]) -> bool:
         land = self.land.difference(shapely.union_all([p.buffer(HARBOUR_BUFFER_DEG) for p in ends]))
         return line.intersects(land)
@@ -69,7 +75,11 @@ class Water:
         lons = np.arange(lon0, lon1 + GRID_DEG, GRID_DEG)
         lats = np.arange(lat0, lat1 + GRID_DEG, GRID_DEG)
         xx, yy = np.meshgrid(lons, lats)
-        water = ~shapely.contains_xy(self.land, xx, yy)
+        # water cells keep a ~1 km margin from the coast, except in the harbour buffers of the two ends
+        water = ~shapely.contains_xy(self.coast_margin(), xx, yy)
+        for end in (a, b):
+            near = (xx - end[0]) ** 2 + (yy - end[1]) ** 2 < HARBOUR_BUFFER_DEG ** 2
+            water |= near & ~shapely.contains_xy(self.land, xx, yy)
         graph = nx.Graph()
         rows, cols = water.shape
         for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
@@ -99,7 +109,8 @@ class Water:
 
     def straighten(self, pts: list[tuple], ends: list[Point]) -> list[tuple]:
         """Drop vertices while every remaining segment stays off land (outside the harbour buffers)."""
-        land = self.land.difference(shapely.union_all([p.buffer(HARBOUR_BUFFER_DEG) for p in ends]))
+        # a ~1 km margin keeps straightened segments clear of the coast after rounding
+        land = self.coast_margin().difference(shapely.union_all([p.buffer(HARBOUR_BUFFER_DEG) for p in ends]))
         land_p = prep(land)
         out = [pts[0]]
         i = 0
@@ -131,7 +142,28 @@ def sea_path(water: Water, a: tuple[float, float], b: tuple[float, float]) -> tu
     if water.crosses_land(LineString(tail), ends):
         tail = water.water_path(inner[-1], b, pad=1.0)
         method += "; harbour connector by water path"
-    return head[:-1] + inner + tail[1:], method
+    coords = head[:-1] + inner + tail[1:]
+    # searoute's network has a few shortcuts that the 1:50m coastline does not (e.g. the Corinth Canal,
+    # which large ships do not use): such a step is replaced by a water path around the land
+    fixed = [coords[0]]
+    i, last = 0, len(coords) - 1
+
+    def crosses(k: int) -> bool:  # segment k -> k+1, the harbour connectors at both ends excepted
+        return 0 < k < last - 1 and water.crosses_land(LineString([coords[k], coords[k + 1]]), ends)
+
+    while i < last:
+        if crosses(i):
+            j = i
+            while j + 1 < last and (crosses(j + 1) or water.land.contains(Point(coords[j + 1]))):
+                j += 1
+            fixed.extend(water.water_path(coords[i], coords[j + 1], pad=2.0)[1:])
+            if "; detour" not in method:
+                method += "; detour by water path where the lane crossed Natural Earth land"
+            i = j + 1
+        else:
+            fixed.append(coords[i + 1])
+            i += 1
+    return fixed, method
 
 
 def build(data_dir: Path, out_path: Path) -> dict:
