@@ -257,6 +257,14 @@ def history_section(can_write: bool) -> None:
     st.dataframe(table, hide_index=True, key="upload_history_table")
     if not can_write:
         return
+    with_raw = [v.id for v in versions if v.action in ("append", "replace")]
+    if with_raw:
+        c1, c2 = st.columns([3, 1])
+        chosen = c1.selectbox(_("Uploaded file of version"), with_raw, key="upload_raw_version")
+        raw = store.raw_file(int(chosen))
+        if raw is not None:
+            c2.download_button(_("Download it"), data=raw[1], file_name=raw[0], key="upload_raw_download",
+                               icon=":material/download:")
     older = [v.id for v in versions if v.id != current]
     if not older:
         return
