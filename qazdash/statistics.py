@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -225,11 +226,31 @@ def prepare(statistics: pd.DataFrame) -> pd.DataFrame:
         period_label(s, e, k) if k != FULL else str(e.year)
         for s, e, k in zip(frame["span_start"], frame["span_end"], frame["kind"], strict=True)
     ]
+    # Plain object columns: the frame is small and filtered many times; Arrow strings cost more per operation.
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) and frame[c].dtype != object]
+    frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
     return frame.sort_values(["metric", "span_end", "metric_id"], kind="stable").reset_index(drop=True)
 
 
 def _ensure_prepared(statistics: pd.DataFrame) -> pd.DataFrame:
     return statistics if "kind" in statistics.columns else prepare(statistics)
+
+
+# Results per prepared frame, so one page run computes a metric's line once. Prepared frames are treated
+# as immutable; an entry lives as long as its frame (the weak reference guards against a reused id()).
+_MEMO: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _memo(frame: pd.DataFrame, key: tuple, compute):
+    frame_id = id(frame)
+    entry = _MEMO.get(frame_id)
+    if entry is None or entry[0]() is not frame:
+        entry = (weakref.ref(frame, lambda _ref: _MEMO.pop(frame_id, None)), {})
+        _MEMO[frame_id] = entry
+    cache = entry[1]
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key].copy()
 
 
 # --- the line: comparable points --------------------------------------------------------------------
@@ -243,51 +264,56 @@ def preferred_mask(frame: pd.DataFrame, metric: str) -> pd.Series:
     return (frame["metric"] == metric) & frame["source"].astype(str).str.contains(rule.pattern, regex=True)
 
 
-def _pick(rows: pd.DataFrame) -> tuple[pd.Series, str] | None:
+def _pick(rows: list[dict]) -> tuple[dict, str] | None:
     """The row that stands for one year on the line, and why; ``None`` where sources really differ."""
-    values = rows["value"]
-    if values.nunique() == 1:
-        return rows.iloc[0], ("single" if len(rows) == 1 else "agree")
-    low, high = values.min(), values.max()
+    values = [r["value"] for r in rows]
+    if len(set(values)) == 1:
+        return rows[0], ("single" if len(rows) == 1 else "agree")
+    low, high = min(values), max(values)
     if low <= 0 or (high - low) / low > ROUNDING_TOLERANCE:
         return None
-    ranked = rows.assign(
-        _exact=rows["qualifier"].isna(),
-        _precision=rows["value"].map(_significant_digits),
-        _reports=rows.groupby("value")["value"].transform("size"),
-    ).sort_values(["_exact", "_precision", "_reports", "metric_id"], ascending=[False, False, False, True])
-    return rows.loc[ranked.index[0]], "rounding"
+    reports = {v: values.count(v) for v in values}
+    ranked = sorted(rows, key=lambda r: (not _blank(r["qualifier"]), -_significant_digits(r["value"]),
+                                         -reports[r["value"]], str(r["metric_id"])))
+    return ranked[0], "rounding"
+
+
+LINE_EXTRA_COLUMNS = ["selection", "sources", "n_reports"]
 
 
 def comparable_series(statistics: pd.DataFrame, metric: str) -> pd.DataFrame:
     """The points of ``metric``'s line: one full-year value per year, chosen by the rules above.
 
     Extra columns: ``selection`` (preferred / single / agree / rounding), ``sources`` (every source
-    giving the chosen value, ``; ``-separated) and ``n_reports``.
+    giving the chosen value for that year, the chosen one first, ``; ``-separated) and ``n_reports``.
     """
     frame = _ensure_prepared(statistics)
-    full = everyone = frame[(frame["metric"] == metric) & (frame["kind"] == FULL)]
-    preferred = preferred_mask(full, metric)
-    use_preferred = bool(preferred.any())
-    if use_preferred:
-        full = full[preferred]
-    picked: list[pd.Series] = []
-    for _year, rows in full.groupby("year", sort=True):
-        choice = _pick(rows)
+    return _memo(frame, ("line", metric), lambda: _comparable_series(frame, metric))
+
+
+def _comparable_series(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    full = frame[(frame["metric"] == metric) & (frame["kind"] == FULL)]
+    if full["unit"].nunique() > 1:  # one line per unit: figures in different units are never compared
+        full = full[full["unit"] == full["unit"].mode().iloc[0]]
+    columns = [*full.columns, *LINE_EXTRA_COLUMNS]
+    records = full.to_dict("records")  # a few rows per metric: plain Python is faster than pandas here
+    rule = PREFERRED_SOURCES.get(metric)
+    preferred = [r for r in records if rule and re.search(rule.pattern, str(r["source"]))]
+    pool = preferred or records
+    by_year: dict[int, list[dict]] = {}
+    for r in pool:
+        by_year.setdefault(int(r["year"]), []).append(r)
+    picked = []
+    for year in sorted(by_year):
+        choice = _pick(by_year[year])
         if choice is None:
             continue
         row, how = choice
-        same = everyone[(everyone["year"] == row["year"]) & (everyone["value"] == row["value"])]
-        same = pd.concat([rows.loc[[row.name]], same.drop(index=row.name, errors="ignore")])
-        row = row.copy()
-        row["selection"] = "preferred" if use_preferred else how
-        row["sources"] = "; ".join(dict.fromkeys(same["source"]))
-        row["n_reports"] = len(same)
-        picked.append(row)
-    if not picked:
-        return full.iloc[0:0].assign(selection=pd.Series(dtype=str), sources=pd.Series(dtype=str),
-                                     n_reports=pd.Series(dtype=int))
-    return pd.DataFrame(picked).reset_index(drop=True)
+        same = [r for r in records if int(r["year"]) == year and r["value"] == row["value"]]
+        sources = dict.fromkeys([row["source"], *(r["source"] for r in same)])
+        picked.append({**row, "selection": "preferred" if preferred else how, "sources": "; ".join(sources),
+                       "n_reports": len(same)})
+    return pd.DataFrame(picked, columns=columns)
 
 
 def line_ids(statistics: pd.DataFrame, metrics: list[str]) -> set[str]:
@@ -393,6 +419,10 @@ def reference_points(statistics: pd.DataFrame, metric: str) -> pd.DataFrame:
     same unit only (a capacity per year is not drawn on an axis of tonnes). Adds ``for_metric``.
     """
     frame = _ensure_prepared(statistics)
+    return _memo(frame, ("refs", metric), lambda: _reference_points(frame, metric))
+
+
+def _reference_points(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     own = frame[(frame["metric"] == metric) & (frame["kind"] == REFERENCE)]
     units = set(frame.loc[frame["metric"] == metric, "unit"])
     linked = frame[frame["metric"].isin(reference_metrics(metric)) & frame["unit"].isin(units)]
@@ -608,7 +638,8 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
         color = PALETTE[i % len(PALETTE)]
         name = metric_name(metric)
         rows = frame[(frame["metric"] == metric) & (frame["unit"] == unit)]
-        series = comparable_series(rows, metric)
+        series = comparable_series(frame, metric)
+        series = series[series["unit"] == unit]
         line_basis = basis(metric)
         if len(series):
             xs, ys, idx = _line_xy(series)
