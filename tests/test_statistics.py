@@ -487,3 +487,22 @@ def test_csv_of_the_shown_figures_is_excel_safe(stats):
     assert data.startswith("\ufeff".encode())  # BOM: Excel reads it as UTF-8
     header = data.decode("utf-8-sig").splitlines()[0].split(",")
     assert {"value", "unit", "period_detail", "value_type", "qualifier", "source", "url"} <= set(header)
+
+
+def test_empty_statistics_table():
+    empty = frame(row()).iloc[0:0]
+    prepared = S.prepare(empty)
+    assert prepared.empty
+    assert S.overview_tiles(empty) == []
+    assert S.conflicts(prepared).empty and S.yoy_growth(prepared, "m").empty
+    assert S.statistics_figures(prepared, ["m"]) == []
+    assert S.provenance_table(prepared, ["m"]).empty
+
+
+def test_results_are_copies_and_follow_the_frame():
+    rows = S.prepare(frame(row(value=2.0)))
+    first = S.comparable_series(rows, "m")
+    first.loc[0, "value"] = 99.0
+    assert S.comparable_series(rows, "m")["value"].tolist() == [2.0]
+    other = S.prepare(frame(row(value=3.0)))
+    assert S.comparable_series(other, "m")["value"].tolist() == [3.0]
