@@ -85,7 +85,8 @@ with data_errors():
                           "or clear the country filter."))
         theme = map_state.map_theme()
         deck = maps.corridor_deck(shown_legs, corridors, shown_places, theme=theme, view=presets[preset_key],
-                                  selected_place=place_id or None, highlight_legs=highlight)
+                                  selected_place=place_id or None, highlight_legs=highlight,
+                                  online_style=maps.online_basemap_style())
         st.pydeck_chart(deck, on_select=lambda: map_state.on_deck_select("map_deck"),
                         selection_mode="single-object", key="map_deck", height=620)
         modes_shown = [m for m in MODES if m in set(shown_legs["mode"])] or list(flt.modes)
@@ -99,5 +100,9 @@ with data_errors():
                      "shown.").format(legs=format_number(len(shown_legs), 0),
                                       places=format_number(len(shown_places), 0)))
         skipped_note(skipped, names)
+        with st.expander(_("Share this view")):
+            st.caption(_("Opening this link in another browser shows the same filters, selection, view and "
+                         "route."))
+            st.code(map_state.share_url("map"), language=None)
 
     exports(deck, shown_legs, shown_places, corridors, nodes, lang=get_language())

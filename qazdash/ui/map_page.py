@@ -199,7 +199,7 @@ def route_comparison(nodes: pd.DataFrame, segments: pd.DataFrame, corridors: pd.
     table["label"] = [f"{i}. " + _("via {gateways}").format(gateways=v or "–")
                       for i, v in zip(table["route"], table["via"], strict=True)]
     choice = st.radio(_("Route shown on the map"), [str(r) for r in table["route"]], horizontal=True,
-                      format_func=lambda r: table.loc[table["route"] == int(r), "label"].iloc[0],
+                      format_func=lambda r: _("Route {n}").format(n=r),
                       key="map_route", bind="query-params")
     chosen = int(choice) if choice else 1
     shown = table.assign(
