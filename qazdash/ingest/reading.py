@@ -25,7 +25,7 @@ from qazdash.errors import Problem, QazdashDataError
 from qazdash.i18n import N_
 
 SEPARATORS = (",", ";", "\t", "|")
-SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SEPARATOR_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1251", "cp1252", "latin-1")
 SAMPLE_BYTES = 1 << 20  # 1 MiB is plenty to sniff separator, header and decimals
 MAX_LINE_BYTES = 1 << 20  # a "table" with no line break in its first MiB is not a table
