@@ -139,3 +139,9 @@ def test_ragged_rows_are_reported_with_their_line():
     assert table.problems[0].row == 3
     assert "2 cells" in table.problems[0].message
     assert len(table.frame) == 2
+
+
+def test_repeated_header_names_are_kept_apart():
+    table = read_table("Дата;Заголовок;Примечание;Примечание\n01.12.2025;Тест;a;b\n".encode(), "f.csv")
+    assert table.detected.header_row == 1
+    assert list(table.frame.columns) == ["Дата", "Заголовок", "Примечание", "Примечание (2)"]
