@@ -258,7 +258,7 @@ def _looks_like_header(row: list[str], width: int) -> bool:
         return False
     if any(_NUMBERISH.match(c) and not _YEAR.match(c) or _DATEISH.match(c) for c in filled):
         return False
-    return len(set(filled)) >= 0.8 * len(filled)  # Excel exports may repeat a name ("Примечание" twice)
+    return len(set(filled)) >= 0.6 * len(filled)  # Excel exports may repeat a name ("Примечание" twice)
 
 
 def detect_header(text: str, sep: str) -> int:
