@@ -8,9 +8,11 @@ vectorised, so a filter change on 100,000 articles stays fast.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -386,7 +388,9 @@ def place_counts(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
     links = index.place_links
     if not len(links) or df.empty:
         return pd.DataFrame(columns=["node_id", "name", "lat", "lon", "articles"])
-    selected = links[np.isin(links["pos"].to_numpy(), df["pos"].to_numpy())]
+    member = np.zeros(len(index.articles), dtype=bool)
+    member[df["pos"].to_numpy()] = True
+    selected = links[member[links["pos"].to_numpy()]]
     per_node = selected["node_id"].value_counts()
     rows = [
         (node, index.gazetteer.names[node], *index.gazetteer.coords[node], int(count))
@@ -640,6 +644,28 @@ def timeline_figure(
     return fig
 
 
+@lru_cache(maxsize=4)
+def _deck_class(theme: str) -> type[OfflineDeck]:
+    """An ``OfflineDeck`` class that splices the basemap layers in as JSON serialised once per theme.
+
+    The basemap (sea, countries, Kazakhstan) is about 0.9 MB of JSON and never changes; serialising it
+    on every rerun cost more than everything else on the page.
+    """
+    from pydeck.bindings.json_tools import default_serialize
+
+    layers = basemap_layers(THEMES.get(theme, THEMES["light"]))
+    basemap = ",".join(
+        json.dumps(layer, sort_keys=True, default=default_serialize, separators=(",", ":")) for layer in layers
+    )
+
+    class NewsDeck(OfflineDeck):
+        def to_json(self) -> str:
+            text = super().to_json()
+            return text.replace('"layers":[', '"layers":[' + basemap + ("," if self.layers else ""), 1)
+
+    return NewsDeck
+
+
 def news_map_deck(counts: pd.DataFrame, theme: str = "light") -> pdk.Deck:
     """Places sized by how many filtered articles mention them, on the offline basemap of ``qazdash.maps``.
 
@@ -668,8 +694,8 @@ def news_map_deck(counts: pd.DataFrame, theme: str = "light") -> pdk.Deck:
         auto_highlight=True,
     )
     longitude, latitude, zoom = fit_view(list(zip(data["lon"], data["lat"], strict=True)), size=(700, 420))
-    return OfflineDeck(
-        layers=[*basemap_layers(THEMES.get(theme, THEMES["light"])), layer],
+    return _deck_class(theme)(
+        layers=[layer],
         initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=max(zoom, 1.0)),
         map_style=None,
         map_provider=None,

@@ -101,7 +101,10 @@ def tag_article(title: str | None, summary: str | None, gazetteer: Gazetteer) ->
 
 
 def _is_blank(value: object) -> bool:
-    return not split_list(value) if isinstance(value, str) else value is None or value != value
+    """None, NaN, pd.NA, '' or only separators."""
+    if isinstance(value, str):
+        return not split_list(value)
+    return value is None or bool(pd.isna(value))
 
 
 def tag_articles(articles: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:

@@ -111,3 +111,14 @@ def test_corridors_from_curated_places_and_corridor_names(seed, gazetteer):
     tagged = tag_articles(row, gazetteer).iloc[0]
     assert tagged["corridors"] == "titr_middle_corridor"
     assert tagged["tagged"] == "corridors"
+
+
+def test_missing_values_of_any_kind_count_as_blank(seed, gazetteer):
+    rows = pd.DataFrame(
+        [
+            {**seed.to_dict(), "places": value, "corridors": value, "organisations": value}
+            for value in (None, float("nan"), pd.NA, "", " ; ")
+        ]
+    )
+    tagged = tag_articles(rows, gazetteer)
+    assert (tagged["tagged"] == "places;corridors;organisations").all()
