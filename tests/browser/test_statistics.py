@@ -18,7 +18,7 @@ def test_middle_corridor_point_shows_its_source_on_hover(page, app_url):
     page.goto(f"{app_url}/statistics")
     wait_for_app(page)
     chart = page.locator(".st-key-stats_chart_million_tonnes .js-plotly-plot")
-    expect(chart).to_be_visible()
+    expect(chart).to_be_visible(timeout=60_000)  # plotly.js loads lazily; slow on a busy machine
     expect(chart.locator(".ytitle")).to_have_text("Million tonnes")
     expect(chart.locator(".legendtext", has_text="Kazakh Ministry of Transport")).to_have_count(1)
     line_points = chart.locator(".scatterlayer .trace").first.locator("path.point")
@@ -42,7 +42,7 @@ def test_both_trade_bases_are_separate_series(page, app_url):
     page.goto(f"{app_url}/statistics?stats_metrics=kz_cn_trade_turnover&stats_metrics=kz_cn_trade_turnover_kz_stats")
     wait_for_app(page)
     chart = page.locator(".st-key-stats_chart_usd_billion .js-plotly-plot")
-    expect(chart).to_be_visible()
+    expect(chart).to_be_visible(timeout=60_000)  # plotly.js loads lazily; slow on a busy machine
     legend = chart.locator(".legendtext")
     expect(legend.filter(has_text=re.compile(r"\(Chinese customs, GACC\)$"))).to_have_count(1)
     expect(legend.filter(has_text=re.compile(r"\(Kazakh statistics\)$"))).to_have_count(1)
@@ -59,6 +59,6 @@ def test_adding_a_metric_adds_a_chart_and_goes_into_the_url(page, app_url):
     page.get_by_role("option", name=re.compile(r"^Middle Corridor containers ·")).click()
     page.keyboard.press("Escape")
     wait_for_app(page)
-    expect(page.locator(".st-key-stats_chart_teu .js-plotly-plot")).to_be_visible()
+    expect(page.locator(".st-key-stats_chart_teu .js-plotly-plot")).to_be_visible(timeout=60_000)
     expect(page).to_have_url(re.compile(r"stats_metrics=titr_cargo_volume&stats_metrics=titr_container_teu"))
     assert_clean(page)
