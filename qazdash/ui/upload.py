@@ -148,8 +148,9 @@ def detected_caption(prepared: pipeline.Prepared) -> None:
     if d is None:
         return
     sep = _(SEPARATOR_NAMES.get(d.separator, d.separator)) if d.separator else "–"
-    st.caption(_("Read as {fmt}: encoding {enc}, separator {sep}, header on row {row}, decimal mark '{dec}'"
-                 "{thou}.").format(fmt=d.format.upper(), enc=d.encoding, sep=sep, row=d.header_row or _("none"),
+    header = _("header on row {row}").format(row=d.header_row) if d.header_row else _("no header row")
+    st.caption(_("Read as {fmt}: encoding {enc}, separator {sep}, {header}, decimal mark '{dec}'"
+                 "{thou}.").format(fmt=d.format.upper(), enc=d.encoding, sep=sep, header=header,
                                    dec=d.decimal, thou=_(", thousands separator '{t}'").format(t=d.thousands)
                                    if d.thousands else ""))
 
@@ -171,7 +172,7 @@ def mapping_form(prepared: pipeline.Prepared, kind: str) -> dict[str, str] | Non
                     header, targets, index=targets.index(default) if default in targets else 0,
                     key=f"upload_map_{i}", format_func=lambda t: _("(do not import)") if t == IGNORE else t)
             apply = st.form_submit_button(_("Apply mapping"))
-        name_col, button_col = st.columns([3, 1])
+        name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
         name = name_col.text_input(_("Save this mapping as"), key="upload_mapping_name")
         if button_col.button(_("Save mapping"), key="upload_mapping_save"):
             extra = {k: v for k, v in current.items() if k.startswith(OPTION_PREFIX) or k.startswith("const:")}
@@ -259,7 +260,7 @@ def history_section(can_write: bool) -> None:
         return
     with_raw = [v.id for v in versions if v.action in ("append", "replace")]
     if with_raw:
-        c1, c2 = st.columns([3, 1])
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         chosen = c1.selectbox(_("Uploaded file of version"), with_raw, key="upload_raw_version")
         raw = store.raw_file(int(chosen))
         if raw is not None:
@@ -268,7 +269,7 @@ def history_section(can_write: bool) -> None:
     older = [v.id for v in versions if v.id != current]
     if not older:
         return
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     target = c1.selectbox(_("Make this version current again"), older, key="upload_rollback_version")
     if c2.button(_("Roll back"), key="upload_rollback", icon=":material/history:"):
         try:
