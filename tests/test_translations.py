@@ -116,3 +116,9 @@ def test_the_app_reads_the_translations(lang, expected):
 
     assert gettext("Corridor map", lang) == expected
     assert gettext("{value} Mt", lang).format(value="4,5") == "4,5 млн т"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_metric_deltas_start_with_the_change(lang):
+    # st.metric colours a delta red with a down arrow when its text starts with "-": the change goes first.
+    assert translations(lang)["{change} vs {year}"].startswith("{change}")
