@@ -260,12 +260,13 @@ with data_errors():
 
         st.subheader(_("Articles"))
         table = article_table(newest(shown, TABLE_ROWS), index)
-        st.dataframe(
-            table,
-            hide_index=True,
-            key="news_table",
-            column_config={_("Link"): st.column_config.LinkColumn(_("Link"), display_text=_("open"))},
-        )
+        with st.container(key="news_articles"):
+            st.dataframe(
+                table,
+                hide_index=True,
+                key="news_table",
+                column_config={_("Link"): st.column_config.LinkColumn(_("Link"), display_text=_("open"))},
+            )
         if len(shown) > TABLE_ROWS:
             st.caption(
                 _("The table shows the newest {shown} of {total} articles; the CSV holds all of them.").format(

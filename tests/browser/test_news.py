@@ -30,7 +30,7 @@ def test_news_page_shows_timeline_counts_map_and_table(page, app_url):
     expect(page.locator('[data-testid="stPlotlyChart"] .scatterlayer .points path').first).to_be_attached(timeout=T)
     expect(page.locator('[data-testid="stDeckGlJsonChart"] canvas').first).to_be_visible(timeout=T)
     expect(page.get_by_role("heading", name="Articles")).to_be_visible(timeout=T)
-    expect(page.locator(".st-key-news_table")).to_be_visible(timeout=T)
+    expect(page.locator('.st-key-news_articles [data-testid="stDataFrame"]')).to_be_visible(timeout=T)
     expect(page.locator(".st-key-news_csv button")).to_be_visible(timeout=T)
     assert_clean(page)
 
