@@ -6,9 +6,24 @@ import re
 from pathlib import Path
 
 import pytest
+import streamlit.testing.v1.app_test as _app_test
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+class _NavigationPagesManager(PagesManager):
+    """AppTest resets Streamlit's "legacy pages/ directory" flag before every run, so after
+    ``switch_page`` it would run ``pages/x.py`` alone, without app.py (no router, no language).
+    A real server leaves that mode for good once app.py has called ``st.navigation``; do the same here."""
+
+    def __init__(self, *args, **kwargs):
+        PagesManager.uses_pages_directory = False
+        super().__init__(*args, **kwargs)
+
+
+_app_test.PagesManager = _NavigationPagesManager
 APP = str(ROOT / "app.py")
 
 

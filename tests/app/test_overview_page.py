@@ -31,3 +31,11 @@ def test_overview_headline_figures_carry_unit_period_basis_and_source():
     assert "Kazakhstan–China trade turnover (Kazakh statistics)" in text
     assert "Report.az (citing Ministry of Transport of Kazakhstan)" in text
     assert "Kazakh Ministry of Transport" in text
+
+
+def test_pages_run_through_the_router_with_the_language_of_the_url():
+    """After switch_page the page still runs inside app.py: the language selector is there, lang applies."""
+    at = open_page("sources", {"lang": "ru"})
+    assert_no_errors(at)
+    assert [s.label for s in at.selectbox if s.key == "app_language"] == ["Language · Язык · Тіл"]
+    assert at.title[0].value != "Data & sources"  # translated
