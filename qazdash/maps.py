@@ -61,16 +61,23 @@ THEMES: dict[str, Theme] = {
 
 @dataclass(frozen=True)
 class ModeStyle:
+    """How a mode's legs look: width in pixels, opacity, and an outline ("casing") width (0 = none).
+
+    No dashes: deck.gl's PathStyleExtension is not available in pydeck's offline bundle (the HTML export),
+    so modes differ by width, opacity and outline, the same in the app and in the export.
+    """
+
     label: str
-    width: float  # pixels
-    dash: tuple[float, float] | None  # (dash, gap) in line widths; None = solid
+    width: float
+    alpha: int
+    casing: float
 
 
 MODE_STYLES: dict[str, ModeStyle] = {
-    "rail": ModeStyle(N_("Rail"), 3.5, None),
-    "sea": ModeStyle(N_("Sea"), 2.5, (3.0, 2.0)),
-    "ferry": ModeStyle(N_("Caspian ferry"), 3.5, (1.0, 1.0)),
-    "road": ModeStyle(N_("Road"), 3.0, (5.0, 2.0)),
+    "rail": ModeStyle(N_("Rail"), 3.5, 255, 0),
+    "sea": ModeStyle(N_("Sea"), 2.0, 170, 0),
+    "ferry": ModeStyle(N_("Caspian ferry"), 3.0, 255, 7.0),
+    "road": ModeStyle(N_("Road"), 2.5, 255, 5.0),
 }
 
 
@@ -239,7 +246,7 @@ def leg_records(legs: pd.DataFrame, corridors: pd.DataFrame, nodes: pd.DataFrame
             "to": leg["to_node"],
             "corridor": leg["corridor_id"],
             "mode": leg["mode"],
-            "color": hex_to_rgb(c.get("color_hex", "")),
+            "color": hex_to_rgb(c.get("color_hex", "")) + [MODE_STYLES.get(leg["mode"], MODE_STYLES["rail"]).alpha],
             "path": [[round(x, 4), round(y, 4)] for x, y in leg["path"]],
             "tooltip": "\n".join(parts),
         })
@@ -299,7 +306,7 @@ def basemap_layers(theme: Theme) -> list[pdk.Layer]:
 def leg_layers(records: list[dict], theme: Theme, highlight: set[tuple[frozenset, str]] | None = None,
                ) -> list[pdk.Layer]:
     """A highlight under the chosen route's legs ((pair of nodes, mode) keys), then one path layer per
-    mode (dashes by mode)."""
+    mode (an outline under ferry and road legs)."""
     layers = []
     if highlight:
         seen, chosen = set(), []
@@ -315,14 +322,14 @@ def leg_layers(records: list[dict], theme: Theme, highlight: set[tuple[frozenset
         data = [r for r in records if r["mode"] == mode]
         if not data:
             continue
-        kwargs = {}
-        if style.dash:
-            kwargs = {"extensions": [{"@@type": "PathStyleExtension", "dash": True}],
-                      "get_dash_array": list(style.dash), "dash_justified": True}
+        if style.casing:
+            layers.append(pdk.Layer("PathLayer", id=f"legs-{mode}-casing", data=data, get_path="path",
+                                    get_color=theme.text_outline + [255], get_width=style.casing,
+                                    width_units=PIXELS, cap_rounded=True, joint_rounded=True, pickable=False))
         layers.append(pdk.Layer("PathLayer", id=f"legs-{mode}", data=data, get_path="path", get_color="color",
                                 get_width=style.width, width_units=PIXELS, width_min_pixels=1.5,
                                 cap_rounded=True, joint_rounded=True, pickable=True,
-                                auto_highlight=True, highlight_color=theme.highlight + [200], **kwargs))
+                                auto_highlight=True, highlight_color=theme.highlight + [200]))
     return layers
 
 
@@ -344,11 +351,9 @@ def place_layers(records: list[dict], theme: Theme, selected: str | None = None,
                                 get_pixel_offset=[0, -14], get_text_anchor="'middle'",
                                 get_alignment_baseline="'bottom'",
                                 character_set=pdk.types.String("".join(character_set(records))),
-                                font_weight=600,
+                                font_weight=600, font_family=pdk.types.String("Helvetica, Arial, sans-serif"),
                                 outline_width=3, outline_color=theme.text_outline + [255],
-                                font_settings={"sdf": True}, pickable=False,
-                                extensions=[{"@@type": "CollisionFilterExtension"}],
-                                get_collision_priority="radius", collision_enabled=True))
+                                font_settings={"sdf": True}, pickable=False))
     return layers
 
 
@@ -409,6 +414,7 @@ def legend_svg(corridors: pd.DataFrame, modes: list[str], kinds: list[str], them
     t = THEMES.get(theme, THEMES["light"])
     fg = "rgb({},{},{})".format(*t.text)
     outline = "rgb({},{},{})".format(*t.place_outline)
+    outline_fill = "rgb({},{},{})".format(*t.text_outline)
     rows: list[str] = []
     columns = ((10, _("Corridors")), (520, _("Transport mode")), (720, _("Places")))
     for x, title in columns:
@@ -424,11 +430,13 @@ def legend_svg(corridors: pd.DataFrame, modes: list[str], kinds: list[str], them
     y = 40
     for mode in modes:
         style = MODE_STYLES[mode]
-        dash = ""
-        if style.dash:
-            dash = f' stroke-dasharray="{style.dash[0] * style.width:g} {style.dash[1] * style.width:g}"'
+        if style.casing:
+            rows.append(f'<line x1="522" y1="{y - 4}" x2="562" y2="{y - 4}" stroke="{fg}" '
+                        f'stroke-width="{style.casing + 2:g}"/>')
+            rows.append(f'<line x1="522" y1="{y - 4}" x2="562" y2="{y - 4}" stroke="{outline_fill}" '
+                        f'stroke-width="{style.casing:g}"/>')
         rows.append(f'<line x1="522" y1="{y - 4}" x2="562" y2="{y - 4}" stroke="{fg}" '
-                    f'stroke-width="{style.width:g}"{dash}/>')
+                    f'stroke-opacity="{style.alpha / 255:.2f}" stroke-width="{style.width:g}"/>')
         rows.append(f'<text x="570" y="{y}" fill="{fg}">{xml_escape(_(style.label))}</text>')
         y += 20
     bottom = max(bottom, y)

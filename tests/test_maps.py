@@ -76,7 +76,7 @@ def test_layer_ids_and_no_tile_server(small):
     legs, _ = small
     data = maps.deck_json(maps.corridor_deck(legs, CORRIDORS, geo.placed(NODES)))
     assert [layer["id"] for layer in data["layers"]] == [
-        "sea", "countries", "kazakhstan", "legs-ferry", "places", "place-labels"]
+        "sea", "countries", "kazakhstan", "legs-ferry-casing", "legs-ferry", "places", "place-labels"]
     assert data["mapStyle"] == maps.NO_BASEMAP and "mapProvider" not in data
     assert "http" not in json.dumps({k: v for k, v in data.items() if k != "layers"})
 
@@ -113,7 +113,7 @@ def test_legend_escapes_names_and_lists_modes_and_kinds():
     svg = maps.legend_svg(CORRIDORS, ["rail", "ferry"], ["caspian_port"])
     assert "Corridor &lt;one&gt;" in svg and "<one>" not in svg
     assert "Rail" in svg and "Caspian ferry" in svg and "Caspian port" in svg
-    assert "stroke-dasharray" in svg  # the ferry is dashed, as on the map
+    assert svg.count("<line") == 1 + 1 + 3  # one corridor; rail; ferry drawn over its outline (two lines)
     assert "<script" not in svg
 
 

@@ -41,11 +41,17 @@ def on_deck_select(deck_key: str) -> None:
 
 
 def map_theme() -> str:
-    """'dark' or 'light', from the theme the browser shows."""
+    """'dark' or 'light': the theme the browser reports, else the configured ``theme.base``.
+
+    The browser reports its theme only after the first run of a session, so the configured base decides
+    the first drawing.
+    """
     try:
         kind = st.context.theme.type
     except AttributeError:  # older runtimes / AppTest
         kind = None
+    if kind not in ("dark", "light"):
+        kind = st.get_option("theme.base")
     return "dark" if kind == "dark" else "light"
 
 
