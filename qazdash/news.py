@@ -693,7 +693,7 @@ def news_map_deck(counts: pd.DataFrame, theme: str = "light") -> pdk.Deck:
         pickable=True,
         auto_highlight=True,
     )
-    longitude, latitude, zoom = fit_view(list(zip(data["lon"], data["lat"], strict=True)), size=(700, 420))
+    longitude, latitude, zoom = fit_view(list(zip(data["lon"], data["lat"], strict=True)), size=(540, 420))
     return _deck_class(theme)(
         layers=[layer],
         initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=max(zoom, 1.0)),
