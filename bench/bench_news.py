@@ -34,7 +34,7 @@ def synthetic_articles(n: int, nodes, segments, seed: int = 7):
     rng = np.random.default_rng(seed)
     placed = nodes.dropna(subset=["lat", "lon"]).to_dict("records")
     names_en = [short_name(r) for r in placed]
-    names_ru = [r["name_ru"] or short_name(r) for r in placed]
+    names_ru = [r["name_ru"] if isinstance(r["name_ru"], str) and r["name_ru"] else short_name(r) for r in placed]
     node_corridors = {}
     for c, a, b in segments[["corridor_id", "from_node", "to_node"]].itertuples(index=False):
         node_corridors.setdefault(a, set()).add(c)

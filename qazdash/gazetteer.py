@@ -35,9 +35,25 @@ def _latin_mark_table() -> dict[int, str]:
 
 # One translation table: Kazakh letters as Russian, Latin marks dropped, apostrophes removed. Cyrillic
 # letters such as 'й' are not in it, so they stay whole.
-_FOLD_TABLE = {**_latin_mark_table(), **{ord(k): v for k, v in {
-    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е",
-}.items()}, **{ord(c): None for c in "’'`ʼ‘"}}
+_FOLD_TABLE = {
+    **_latin_mark_table(),
+    **{
+        ord(k): v
+        for k, v in {
+            "ә": "а",
+            "ғ": "г",
+            "қ": "к",
+            "ң": "н",
+            "ө": "о",
+            "ұ": "у",
+            "ү": "у",
+            "һ": "х",
+            "і": "и",
+            "ё": "е",
+        }.items()
+    },
+    **{ord(c): None for c in "’'`ʼ‘"},
+}
 
 
 def fold(text: object) -> str:
@@ -324,7 +340,8 @@ def build_gazetteer(nodes: pd.DataFrame, segments: pd.DataFrame | None = None) -
         names[node_id] = short_name(r)
         node_variants = variants.setdefault(node_id, [])
         for column in ("name_en", "name_ru", "name_kk"):
-            for v in name_variants(str(r.get(column) or "")):
+            value = r.get(column)
+            for v in name_variants(value if isinstance(value, str) else ""):
                 if v not in node_variants:
                     node_variants.append(v)
         for v in [names[node_id], node_id, *node_variants]:

@@ -107,7 +107,7 @@ def test_find_in_text(gazetteer, text, expected):
 def test_every_node_resolves_by_its_names(shipped, gazetteer):
     for row in shipped["nodes"].to_dict("records"):
         for column in ("name_en", "name_ru", "name_kk"):
-            if row[column]:
+            if isinstance(row[column], str) and row[column]:
                 assert gazetteer.resolve(row[column]) in (
                     row["node_id"],
                     *gazetteer.ambiguous.get(" ".join(fold(row[column]).split()), []),
@@ -155,3 +155,10 @@ def test_phrase_matcher_prefers_the_longest_phrase():
     m.add("KTZ", "KTZ")
     m.add("KTZ Express", "KTZ Express")
     assert m.find("KTZ Express and KTZ signed") == ["KTZ Express", "KTZ"]
+
+
+def test_missing_names_add_no_variant():
+    nodes = pd.DataFrame([{"node_id": "cn_x", "name_en": "Xland", "name_ru": float("nan"), "name_kk": None}])
+    gaz = build_gazetteer(nodes)
+    assert gaz.resolve("nan") is None and gaz.resolve("none") is None
+    assert gaz.resolve("Xland") == "cn_x"
