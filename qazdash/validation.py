@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from qazdash.errors import Problem
@@ -76,33 +79,37 @@ def _valid_partial_date(text: str) -> bool:
     return not pd.isna(pd.to_datetime(text, format=fmt, errors="coerce"))
 
 
-def _rule_text(f: Field) -> list[tuple[str, str, pa.Check]]:
+def _valid_period(text: str) -> bool:
+    return bool(_PERIOD.match(text)) and _valid_partial_date(text)
+
+
+def _rule_text(f: Field) -> list[tuple[str, str, pandera.Check]]:
     """(rule id, message, pandera check) for each value rule of a field, in check order."""
-    rules: list[tuple[str, str, pa.Check]] = []
+    rules: list[tuple[str, str, pandera.Check]] = []
     if f.allowed is not None:
-        rules.append(("allowed", f"expected one of: {', '.join(f.allowed)}", pa.Check.isin(list(f.allowed))))
+        rules.append(("allowed", f"expected one of: {', '.join(f.allowed)}", pandera.Check.isin(list(f.allowed))))
     if f.min is not None or f.max is not None:
         lo, hi = f.min, f.max
         if lo is not None and hi is not None:
             msg = f"expected a number from {lo:g} to {hi:g}"
-            check = pa.Check.in_range(lo, hi)
+            check = pandera.Check.in_range(lo, hi)
         elif f.min_exclusive:
             msg = f"expected a number greater than {lo:g}"
-            check = pa.Check.gt(lo)
+            check = pandera.Check.gt(lo)
         elif lo is not None:
             msg = f"expected a number of at least {lo:g}"
-            check = pa.Check.ge(lo)
+            check = pandera.Check.ge(lo)
         else:
             msg = f"expected a number of at most {hi:g}"
-            check = pa.Check.le(hi)
+            check = pandera.Check.le(hi)
         rules.append(("range", msg, check))
     if f.pattern is not None:
         rules.append(("pattern", f"expected {f.pattern_hint or 'text matching ' + f.pattern}",
-                      pa.Check.str_matches(f.pattern)))
+                      pandera.Check.str_matches(f.pattern)))
     return rules
 
 
-def _pandera_schema(schema: DatasetSchema, present: list[str]) -> tuple[pa.DataFrameSchema, dict]:
+def _pandera_schema(schema: DatasetSchema, present: list[str]) -> tuple[pandera.DataFrameSchema, dict]:
     columns = {}
     messages: dict[tuple[str, int | str], tuple[str, str]] = {}
     for f in schema.fields:
@@ -111,14 +118,67 @@ def _pandera_schema(schema: DatasetSchema, present: list[str]) -> tuple[pa.DataF
         rules = _rule_text(f)
         for i, (rule, msg, _) in enumerate(rules):
             messages[(f.name, i)] = (rule, msg)
-        columns[f.name] = pa.Column(
+        columns[f.name] = pandera.Column(
             checks=[check for _, _, check in rules],
             nullable=not f.required,
             unique=f.unique,
             required=False,
             coerce=False,
         )
-    return pa.DataFrameSchema(columns), messages
+    return pandera.DataFrameSchema(columns), messages
+
+
+# -- columns as Arrow arrays --------------------------------------------------------------------
+# Text stays in Arrow (pyarrow.compute) from the reader to the Parquet snapshot: turning a million cells
+# into Python strings per column was most of the time and memory of a large upload.
+
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' ``str``: what ``Store.read`` returns
+_NA_TEXT = pd.StringDtype("pyarrow")  # what the checks used to parse numbers and dates from
+_NULL_TEXT = pa.scalar(None, pa.string())
+# Numbers the Arrow cast reads exactly as ``pd.to_numeric`` does (at most 15 digits, no exponent: both
+# round them correctly); anything else goes through ``pd.to_numeric``.
+_PLAIN_NUMBER = r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$"
+
+
+def arrow_text(col: pd.Series) -> pa.ChunkedArray:
+    """The cells of ``col`` as an Arrow string array (no copy when the column is Arrow-backed already)."""
+    s = col if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow" else col.astype("string")
+    arr = s.array
+    data = getattr(arr, "_pa_array", None)
+    if data is None:  # pragma: no cover - other string storages
+        data = pa.chunked_array([pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())])
+    return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
+
+
+def _to_series(data: pa.ChunkedArray, index: pd.Index, dtype: pd.StringDtype = TEXT_DTYPE) -> pd.Series:
+    """An Arrow string array as a pandas ``str`` column (missing = NaN), without copying the text."""
+    return pd.Series(pd.arrays.ArrowStringArray(data, dtype=dtype), index=index, copy=False)
+
+
+def _mask(data: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A boolean Arrow result as a numpy mask (null → False)."""
+    return pc.fill_null(data, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def _object_text(s: pd.Series) -> pd.Series:
+    """A ``str`` column as Python objects with ``None`` for missing (what the value checks see)."""
+    return s.astype(object).where(s.notna(), None)
+
+
+def _parse_float(text: pa.ChunkedArray, present: np.ndarray) -> np.ndarray:
+    """``pd.to_numeric(text, errors="coerce")`` as float64; the Arrow cast reads the plain numbers."""
+    plain = _mask(pc.and_(pc.match_substring_regex(text, _PLAIN_NUMBER), pc.less_equal(pc.utf8_length(text), 15)))
+    try:
+        values = pc.cast(pc.if_else(pa.array(plain), text, _NULL_TEXT), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # pragma: no cover - defensive
+        plain = np.zeros(len(text), dtype=bool)
+        values = np.full(len(text), np.nan)
+    values = np.array(values, dtype="float64")
+    rest = present & ~plain
+    if rest.any():
+        others = _to_series(text, pd.RangeIndex(len(text)), _NA_TEXT)[rest]
+        values[rest] = pd.to_numeric(others, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    return values
 
 
 def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -128,42 +188,102 @@ def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[p
     for f in schema.fields:
         if f.name not in raw.columns:
             continue
-        text = raw[f.name].astype("string").str.strip()
-        text = text.mask(text == "")
-        present = text.notna()
-        if f.dtype in ("int", "float"):
+        trimmed = pc.utf8_trim_whitespace(arrow_text(raw[f.name]))  # as pandas' .str.strip() on Arrow text
+        arrow = pc.if_else(pc.equal(pc.utf8_length(trimmed), 0), _NULL_TEXT, trimmed)
+        present = _mask(pc.is_valid(arrow))
+        if f.dtype == "float":
+            numbers = _parse_float(arrow, present)
+            bad = present & np.isnan(numbers)
+            values = pd.Series(numbers, index=raw.index, dtype="float64")
+            expected = "a number (use '.' for decimals)"
+        elif f.dtype == "int":
+            text = _to_series(arrow, raw.index, _NA_TEXT)  # as before: masked results, pd.NA
             values = pd.to_numeric(text, errors="coerce")
-            bad = present & values.isna()
-            if f.dtype == "int":
-                whole = values.dropna() == values.dropna().round()
-                bad |= present & ~whole.reindex(values.index, fill_value=True)
-                values = values.where(~bad).astype("Int64")
-            else:
-                values = values.astype("float64")
-            expected = "a whole number" if f.dtype == "int" else "a number (use '.' for decimals)"
+            bad_s = pd.Series(present, index=raw.index) & values.isna()
+            whole = values.dropna() == values.dropna().round()
+            bad_s |= pd.Series(present, index=raw.index) & ~whole.reindex(values.index, fill_value=True)
+            values = values.where(~bad_s).astype("Int64")
+            bad = bad_s.to_numpy(dtype=bool)
+            expected = "a whole number"
         elif f.dtype == "date":
-            values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-            bad = present & values.isna()
+            values = pd.to_datetime(_to_series(arrow, raw.index, _NA_TEXT), format="%Y-%m-%d", errors="coerce")
+            bad = present & values.isna().to_numpy()
             expected = "a date as YYYY-MM-DD"
-        elif f.dtype == "partial_date":
-            ok = text.dropna().map(_valid_partial_date)
-            bad = present & ~ok.reindex(text.index, fill_value=True).astype(bool)
-            values = text.where(~bad).astype(object)
-            expected = "a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)"
-        elif f.dtype == "period":
-            ok = text.dropna().map(lambda s: bool(_PERIOD.match(s)) and _valid_partial_date(s))
-            bad = present & ~ok.reindex(text.index, fill_value=True).astype(bool)
-            values = text.where(~bad).astype(object)
-            expected = "a period as YYYY or YYYY-MM"
+        elif f.dtype in ("partial_date", "period"):
+            # few distinct values even in a large file: check each once, then look the cells up
+            check = _valid_partial_date if f.dtype == "partial_date" else _valid_period
+            distinct = pc.drop_null(pc.unique(arrow)).to_pylist()
+            good = pa.array([v for v in distinct if check(v)], type=pa.string())
+            bad = present & ~_mask(pc.is_in(arrow, value_set=good))
+            values = _to_series(pc.if_else(pa.array(bad), _NULL_TEXT, arrow) if bad.any() else arrow, raw.index)
+            expected = ("a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)"
+                        if f.dtype == "partial_date" else "a period as YYYY or YYYY-MM")
         else:
-            values = text.astype(object).where(present, None)
-            bad = pd.Series(False, index=text.index)
+            values = _to_series(arrow, raw.index)
+            bad = np.zeros(len(raw), dtype=bool)
             expected = ""
-        for idx in bad[bad].index:
+        for idx in raw.index[bad]:
             value = str(raw.at[idx, f.name])
             problems.append(Problem(file_name, int(idx), f.name, value, "type", f"expected {expected}"))
         typed[f.name] = values
     return pd.DataFrame(typed, index=raw.index), problems
+
+
+def _suspects(typed: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
+    """Rows that may break a value rule (a cheap vectorised superset); pandera checks only these.
+
+    Every rule but uniqueness looks at one cell, and a duplicated value brings all its copies, so
+    pandera's failure cases on these rows are exactly its failure cases on the whole frame.
+    """
+    suspect = np.zeros(len(typed), dtype=bool)
+    for f in schema.fields:
+        if f.name not in typed.columns:
+            continue
+        col = typed[f.name]
+        null = col.isna().to_numpy()
+        if f.required:
+            suspect |= null
+        if f.unique:
+            suspect |= _duplicated(col)
+        if f.allowed is not None:
+            suspect |= ~null & ~col.isin(list(f.allowed)).to_numpy()
+        if f.min is not None or f.max is not None:
+            num = col.to_numpy(dtype="float64", na_value=np.nan)
+            ok = np.ones(len(num), dtype=bool)
+            with np.errstate(invalid="ignore"):
+                if f.min is not None and f.max is not None:
+                    ok = (num >= f.min) & (num <= f.max)
+                elif f.min_exclusive:
+                    ok = num > f.min
+                elif f.min is not None:
+                    ok = num >= f.min
+                else:
+                    ok = num <= f.max
+            suspect |= ~null & ~ok
+        if f.pattern is not None:
+            suspect |= ~null & ~_maybe_matches(col, f.pattern)
+    return suspect
+
+
+def _duplicated(col: pd.Series) -> np.ndarray:
+    """Every copy of a repeated value (missing values count as one value), as a mask."""
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+        data = arrow_text(col)
+        if pc.count_distinct(data, mode="all").as_py() == len(data):
+            return np.zeros(len(col), dtype=bool)
+    return col.duplicated(keep=False).to_numpy()
+
+
+def _maybe_matches(col: pd.Series, pattern: str) -> np.ndarray:
+    """True where ``pattern`` surely matches (RE2 on ASCII text agrees with Python's ``re.match``)."""
+    if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
+        return np.zeros(len(col), dtype=bool)
+    data = arrow_text(col)
+    try:
+        matched = pc.match_substring_regex(data, f"^(?:{pattern})")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a pattern RE2 cannot run
+        return np.zeros(len(col), dtype=bool)
+    return _mask(pc.and_(matched, pc.string_is_ascii(data)))
 
 
 def _reference_problems(
@@ -180,13 +300,18 @@ def _reference_problems(
             known = set(references[kind][column].dropna())
         else:
             continue
-        for idx, value in frame[f.name].dropna().items():
+        values = frame[f.name].dropna()
+        unknown: dict[object, str] = {}  # each distinct value checked once, then the rows that hold one
+        for value in values.unique():
             items = split_list(value) if f.dtype == "list" else [value]
             missing = [item for item in items if item not in known]
             if missing:
-                names = ", ".join(map(repr, missing))
-                problems.append(Problem(file_name, int(idx), f.name, str(value), "reference",
-                                        f"unknown {kind} id {names}: not in the current {kind}"))
+                unknown[value] = ", ".join(map(repr, missing))
+        if not unknown:
+            continue
+        for idx, value in values[values.isin(list(unknown))].items():
+            problems.append(Problem(file_name, int(idx), f.name, str(value), "reference",
+                                    f"unknown {kind} id {unknown[value]}: not in the current {kind}"))
     return problems
 
 
@@ -215,8 +340,16 @@ def validate(
     problems += type_problems
 
     pandera_schema, messages = _pandera_schema(schema, list(typed.columns))
+    suspects = _suspects(typed, schema)
+    checked = typed[suspects]
+    for name in checked.columns:  # pandera sees text as Python strings, as it always did (re.match semantics)
+        if isinstance(checked[name].dtype, pd.StringDtype):
+            checked[name] = _object_text(checked[name])
+    type_cells = {(p.row, p.column) for p in type_problems}
+    first_seen: dict[str, dict] = {}
     try:
-        pandera_schema.validate(typed, lazy=True)
+        if len(checked):
+            pandera_schema.validate(checked, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
         for case in cases.itertuples(index=False):
@@ -225,12 +358,15 @@ def validate(
                 continue
             idx = int(idx)
             if check == "not_nullable":
-                if any(p.row == idx and p.column == column for p in type_problems):
+                if (idx, column) in type_cells:
                     continue  # already reported as unreadable
                 rule, msg = "required", "a value is required here"
                 value = str(raw.at[idx, column]) if column in raw.columns else ""
             elif check == "field_uniqueness":
-                first = typed.index[typed[column] == typed.at[idx, column]][0]
+                if column not in first_seen:  # every copy of a repeated value is among the checked rows
+                    repeated = checked[column].dropna()
+                    first_seen[column] = dict(zip(repeated.to_numpy()[::-1], repeated.index[::-1], strict=True))
+                first = first_seen[column][checked.at[idx, column]]
                 rule, msg = "unique", f"duplicate value: '{column}' must be unique (first seen on row {first})"
                 value = str(case.failure_case)
             else:
