@@ -458,7 +458,7 @@ def comparison_figure(table: pd.DataFrame, chosen: int | None = None):
     from qazdash.i18n import _, format_number
 
     fig = go.Figure()
-    labels = list(table["label"])
+    labels = [("▶ " if chosen == r else "") + label for r, label in zip(table["route"], table["label"], strict=True)]
     for mode in ("rail", "ferry", "sea", "road"):
         km = table[f"share_{mode}"] * table["distance_km"]
         if not (km > 0).any():
@@ -473,13 +473,10 @@ def comparison_figure(table: pd.DataFrame, chosen: int | None = None):
               zip(table["distance_km"], table["days"], strict=True)],
         textposition="middle right",
     ))
-    if chosen is not None and chosen in set(table["route"]):
-        row = table[table["route"] == chosen].iloc[0]
-        fig.add_annotation(y=row["label"], x=0, text="▶", showarrow=False, xanchor="right", xshift=-4)
     fig.update_layout(
-        barmode="stack", height=120 + 44 * len(table), margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        barmode="stack", height=140 + 44 * len(table), margin={"l": 10, "r": 10, "t": 50, "b": 40},
         xaxis_title=_("km by mode"), yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": 1.08, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     fig.update_xaxes(range=[0, float(table["distance_km"].max()) * 1.35 if len(table) else 1])
     return fig

@@ -27,12 +27,12 @@ def first_url(source: str | None) -> str | None:
     return m.group(0).rstrip(";,") if m else None
 
 
-def source_links(source: str | None) -> str:
-    """Escaped Markdown: every http(s) URL in ``source`` as a link, the rest as text."""
+def source_links(source: str | None, urls_only: bool = False) -> str:
+    """Escaped Markdown: every http(s) URL in ``source`` as a link, the rest as text (or left out)."""
     parts = []
     for piece in (source or "").split(" ; "):
         piece = piece.strip()
-        if not piece:
+        if not piece or (urls_only and not URL.fullmatch(piece)):
             continue
         if URL.fullmatch(piece):
             parts.append(f"[{escape_md(piece)}]({piece.replace(')', '%29').replace(' ', '%20')})")
@@ -243,7 +243,8 @@ def route_comparison(nodes: pd.DataFrame, segments: pd.DataFrame, corridors: pd.
     quoted = route.quoted_times
     if quoted:
         st.markdown(f"**{_('Transit times the sources quote for parts of route {n}').format(n=chosen)}**")
-        st.markdown("\n".join(f"- {escape_md(text)} — {source_links(src)}" for text, src in quoted))
+        st.markdown("\n".join(f"- {escape_md(text)} — {source_links(src, urls_only=True)}"
+                               for text, src in quoted))
     with st.expander(_("Legs of route {n}").format(n=chosen)):
         legs_shown = routes.route_legs_table(route, names.get)
         legs_shown["source"] = legs_shown["source"].map(first_url)

@@ -41,18 +41,17 @@ def on_deck_select(deck_key: str) -> None:
 
 
 def map_theme() -> str:
-    """'dark' or 'light': the theme the browser reports, else the configured ``theme.base``.
+    """'dark' or 'light': dark when the app is configured dark (``theme.base``) or the browser reports a dark
+    theme (a user's choice in the settings menu).
 
-    The browser reports its theme only after the first run of a session, so the configured base decides
-    the first drawing.
+    On a session's first run the browser has not reported its theme yet (Streamlit 1.67 says 'light'
+    then), so the configured base must win over it.
     """
     try:
         kind = st.context.theme.type
     except AttributeError:  # older runtimes / AppTest
         kind = None
-    if kind not in ("dark", "light"):
-        kind = st.get_option("theme.base")
-    return "dark" if kind == "dark" else "light"
+    return "dark" if "dark" in (kind, st.get_option("theme.base")) else "light"
 
 
 def share_url(path: str) -> str:
