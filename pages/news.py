@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qazdash.exporting import excel_safe_csv
 from qazdash.i18n import _, format_number
 from qazdash.news import (
     LANE_MODES,
@@ -22,7 +21,7 @@ from qazdash.news import (
     topic_label,
 )
 from qazdash.ui.news_cache import news_index
-from qazdash.ui.widgets import data_errors, empty_state, escape_md
+from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
 
 ARTICLE_PARAM = "news_article"
 TABLE_ROWS = 2000  # rows drawn in the table; the CSV download has every filtered article
@@ -273,15 +272,9 @@ with data_errors():
                     shown=format_number(TABLE_ROWS, 0), total=format_number(len(shown), 0)
                 )
             )
-        # The CSV is built only when asked for (a callable): the same Excel-safe export as csv_download.
-        st.download_button(
-            _("Download these articles (CSV)"),
-            data=lambda: excel_safe_csv(article_table(shown, index)),
-            file_name="qazdash_news.csv",
-            mime="text/csv",
-            key="news_csv",
-            icon=":material/download:",
-        )
+        # The CSV is built only when asked for: all filtered rows, Excel-safe.
+        csv_download(lambda: article_table(shown, index), "qazdash_news.csv", key="news_csv",
+                     label=_("Download these articles (CSV)"))
         if index.hidden:
             st.caption(
                 _("{n} rows without a publication date or a real headline are not shown.").format(n=index.hidden)

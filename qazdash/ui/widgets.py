@@ -54,9 +54,12 @@ def source_caption(source: str, url: str | None = None) -> None:
         st.caption(f"{_('Source')}: {label}")
 
 
-def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None,
-                 prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> None:
-    """A download button for ``frame`` as CSV that is safe to open in Excel."""
-    data = excel_safe_csv(prepare(frame) if prepare else frame)
-    st.download_button(label or _("Download CSV"), data=data, file_name=file_name, mime="text/csv",
-                       key=key, icon=":material/download:")
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str,
+                 label: str | None = None) -> None:
+    """A download button for a table as CSV that is safe to open in Excel.
+
+    Pass a function instead of a frame to build the table only when the user clicks (large tables).
+    """
+    st.download_button(label or _("Download CSV"),
+                       data=lambda: excel_safe_csv(frame() if callable(frame) else frame),
+                       file_name=file_name, mime="text/csv", key=key, icon=":material/download:")
