@@ -114,7 +114,7 @@ FIXED_PRESETS: dict[str, ViewPreset] = {
     "kazakhstan": ViewPreset(N_("Kazakhstan"), 67.0, 47.5, 3.6),
     "caspian": ViewPreset(N_("Caspian crossing"), 50.5, 41.8, 5.2),
 }
-MAP_SIZE_PX = (1100, 620)  # the size presets are fitted to
+MAP_SIZE_PX = (900, 560)  # the size presets are fitted to (a little smaller than the page's map)
 
 
 def hex_to_rgb(color: str) -> Color:

@@ -39,6 +39,7 @@ GRID_DEG = 0.02
 HARBOUR_BUFFER_DEG = 0.15  # ~15 km: a node may stand for a port a little inland (Alat, Kuryk village)
 PRECISION = 4  # decimals kept in the output (~10 m)
 COAST_MARGIN_DEG = 0.01
+DETOUR_SLACK = 4  # searoute vertices dropped on each side of a step that crosses land
 
 
 def geodesic_km(coords: list[tuple[float, float]]) -> float:
@@ -156,7 +157,13 @@ def sea_path(water: Water, a: tuple[float, float], b: tuple[float, float]) -> tu
             j = i
             while j + 1 < last and (crosses(j + 1) or water.land.contains(Point(coords[j + 1]))):
                 j += 1
-            fixed.extend(water.water_path(coords[i], coords[j + 1], pad=2.0)[1:])
+            # start and end the detour a few steps away, so it does not run into the blocked gulf and back
+            back = min(DETOUR_SLACK, len(fixed) - 1)
+            start = fixed[-1 - back]
+            del fixed[len(fixed) - back:]
+            end = min(j + 1 + DETOUR_SLACK, last - 1)
+            fixed.extend(water.water_path(start, coords[end], pad=2.0)[1:])
+            j = end - 1
             if "; detour" not in method:
                 method += "; detour by water path where the lane crossed Natural Earth land"
             i = j + 1
