@@ -16,6 +16,7 @@ import html
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
@@ -23,7 +24,8 @@ import pandas as pd
 import pydeck as pdk
 
 from qazdash import geo
-from qazdash.i18n import N_, _, format_number, localized
+from qazdash.gazetteer import short_name
+from qazdash.i18n import N_, _, format_number, get_language, localized
 
 Color = list[int]
 PIXELS = "'pixels'"  # pydeck reads a bare string as an expression; quoted, it is the literal
@@ -259,6 +261,7 @@ def place_records(nodes: pd.DataFrame) -> list[dict]:
     for row in geo.placed(nodes).to_dict("records"):
         style = KIND_STYLES.get(row["kind"], KindStyle(row["kind"], [128, 128, 128], 5))
         name = localized(row, "name")
+        short = short_name(row) if get_language() == "en" else re.split(r"\s+\(|\s+–\s+", name)[0]
         out.append({
             "kind": "place",
             "id": row["node_id"],
@@ -266,7 +269,8 @@ def place_records(nodes: pd.DataFrame) -> list[dict]:
             "position": [round(float(row["lon"]), 4), round(float(row["lat"]), 4)],
             "color": style.color,
             "radius": style.radius,
-            "label": label_text(name),
+            "label": label_text(short or name),
+            "priority": LABEL_PRIORITY.get(row["kind"], 9),
             "tooltip": f"{name}\n{_(style.label)} · {row['country_iso3']}",
         })
     return out
@@ -333,8 +337,34 @@ def leg_layers(records: list[dict], theme: Theme, highlight: set[tuple[frozenset
     return layers
 
 
+# Which labels win where they would overlap: cities and ports first, rail hubs last.
+LABEL_PRIORITY = {"city": 0, "seaport": 1, "caspian_port": 1, "logistics_base": 2, "dry_port": 3,
+                  "border_crossing": 4, "rail_hub": 5}
+LABEL_CHAR_PX = 6.5  # approximate width of one label character at 12 px
+
+
+def declutter(records: list[dict], zoom: float, selected: str | None = None) -> list[dict]:
+    """The labels that fit at ``zoom`` without overlapping: greedy by kind priority (the selected place
+    first), each label's box estimated from its length in Web Mercator pixels."""
+    scale = 512 * 2 ** zoom
+    placed_boxes: list[tuple[float, float, float, float]] = []
+    keep = []
+    order = sorted(records, key=lambda r: (r["id"] != selected, r["priority"], r["label"]))
+    for r in order:
+        lon, lat = r["position"]
+        x = (lon + 180) / 360 * scale
+        y = (1 - math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85), -85)) / 2)) / math.pi) / 2 * scale
+        half = len(r["label"]) * LABEL_CHAR_PX / 2
+        box = (x - half - 2, y - 30, x + half + 2, y - 12)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed_boxes):
+            continue
+        placed_boxes.append(box)
+        keep.append(r)
+    return keep
+
+
 def place_layers(records: list[dict], theme: Theme, selected: str | None = None,
-                 labels: bool = True) -> list[pdk.Layer]:
+                 labels: bool = True, zoom: float | None = None) -> list[pdk.Layer]:
     layers = [pdk.Layer("ScatterplotLayer", id="places", data=records, get_position="position",
                         get_fill_color="color", get_line_color=theme.place_outline, get_radius="radius",
                         radius_units=PIXELS, stroked=True, line_width_min_pixels=1.2, pickable=True,
@@ -346,7 +376,8 @@ def place_layers(records: list[dict], theme: Theme, selected: str | None = None,
                                 radius_units=PIXELS, stroked=True, filled=False, line_width_min_pixels=3,
                                 pickable=False))
     if labels:
-        layers.append(pdk.Layer("TextLayer", id="place-labels", data=records, get_position="position",
+        shown = declutter(records, zoom, selected) if zoom is not None else records
+        layers.append(pdk.Layer("TextLayer", id="place-labels", data=shown, get_position="position",
                                 get_text="label", get_size=12, size_units=PIXELS, get_color=theme.text,
                                 get_pixel_offset=[0, -14], get_text_anchor="'middle'",
                                 get_alignment_baseline="'bottom'",
@@ -388,7 +419,7 @@ def corridor_deck(legs: pd.DataFrame, corridors: pd.DataFrame, nodes: pd.DataFra
     layers = [
         *base,
         *leg_layers(leg_records(legs, corridors, nodes), t, highlight_legs),
-        *place_layers(place_records(nodes), t, selected_place, labels),
+        *place_layers(place_records(nodes), t, selected_place, labels, zoom=view.zoom),
     ]
     return OfflineDeck(
         layers=layers,
