@@ -21,6 +21,7 @@ from qazdash.news import (
     topic_label,
 )
 from qazdash.ui.news_cache import news_index
+from qazdash.ui.url_state import url_choice, url_multiselect
 from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
 
 ARTICLE_PARAM = "news_article"
@@ -53,7 +54,7 @@ def _safe_link(url: object) -> str | None:
 
 
 def filters(index) -> tuple[NewsFilter, str]:
-    """The sidebar filters (all bound to the URL); returns the filter and the lane mode."""
+    """The sidebar filters, all kept in the URL (ids, not labels); returns the filter and the lane mode."""
     options = index.options
     first, last = index.articles["date"].min(), index.articles["date_end"].max()
     with st.sidebar:
@@ -82,31 +83,28 @@ def filters(index) -> tuple[NewsFilter, str]:
             key="news_to",
             bind="query-params",
         )
-        corridors = st.multiselect(
+        corridors = url_multiselect(
             _("Corridors"),
             [*options["corridors"], NO_CORRIDOR],
             key="news_corridors",
             format_func=lambda c: corridor_label(c, index.corridors),
-            bind="query-params",
         )
         places = st.multiselect(_("Places"), options["places"], key="news_places", bind="query-params")
         orgs = st.multiselect(_("Organisations"), options["organisations"], key="news_orgs", bind="query-params")
-        topics = st.multiselect(
-            _("Topics"), options["topics"], key="news_topics", format_func=topic_label, bind="query-params"
-        )
+        topics = url_multiselect(_("Topics"), options["topics"], key="news_topics", format_func=topic_label)
         sources = st.multiselect(_("Sources"), options["sources"], key="news_sources", bind="query-params")
-        langs = st.multiselect(
+        langs = url_multiselect(
             _("Languages"),
             options["languages"],
             key="news_langs",
-            bind="query-params",
             format_func=lambda c: LANGUAGE_NAMES.get(c, c),
         )
-        lanes = st.radio(
+        lanes = url_choice(
+            st.radio,
             _("Timeline lanes"),
             LANE_MODES,
             key="news_lanes",
-            bind="query-params",
+            default=LANE_MODES[0],
             horizontal=True,
             format_func=lambda m: _("By corridor") if m == "corridor" else _("By topic"),
         )

@@ -8,34 +8,11 @@ from qazdash import statistics as stats_logic
 from qazdash.i18n import _
 from qazdash.metrics import option_label, ordered_metrics, unit_axis_title
 from qazdash.ui.data import dataset
+from qazdash.ui.url_state import url_multiselect
 from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
 
 DEFAULT_METRICS = ["titr_cargo_volume"]
-# The metric picker keeps its state in the URL as metric ids (?stats_metrics=titr_cargo_volume&...).
-# It is synced by hand rather than with bind="query-params": a bound multiselect writes the *displayed*
-# option text into the URL, which is long and changes with the language, so shared links would break.
-METRICS_KEY = "stats_metrics"
 MAX_METRICS = 8  # more lines than this make a chart unreadable
-
-
-def metrics_from_url(options: list[str]) -> list[str]:
-    """The metrics named in the URL (unknown ids dropped); the default where the URL names none."""
-    if METRICS_KEY not in st.query_params:
-        return [m for m in DEFAULT_METRICS if m in options] or options[:1]
-    named = st.query_params.get_all(METRICS_KEY)
-    known = list(dict.fromkeys(m for m in named if m in options))
-    if not known and any(named):  # only unknown ids (an old or mistyped link): show the default
-        return [m for m in DEFAULT_METRICS if m in options] or options[:1]
-    return known[:MAX_METRICS]
-
-
-def metrics_to_url(metrics: list[str], options: list[str]) -> None:
-    """Write the chosen metrics to the URL (nothing where they are the default; empty where none)."""
-    default = [m for m in DEFAULT_METRICS if m in options] or options[:1]
-    if metrics == default:
-        st.query_params.pop(METRICS_KEY, None)
-    else:
-        st.query_params[METRICS_KEY] = metrics or ""
 
 
 def _safe_link(url: object) -> str | None:
@@ -82,15 +59,15 @@ with data_errors():
     if not options:
         empty_state(_("There are no statistics yet: upload a statistics table on the Data upload page."))
         st.stop()
-    if METRICS_KEY not in st.session_state:
-        st.session_state[METRICS_KEY] = metrics_from_url(options)
 
     picker, toggles = st.columns([2.2, 1], vertical_alignment="bottom")
-    metrics = picker.multiselect(
+    metrics = url_multiselect(
         _("Metrics"),
         options,
+        default=[m for m in DEFAULT_METRICS if m in options] or options[:1],
+        container=picker,
         format_func=option_label,
-        key=METRICS_KEY,
+        key="stats_metrics",
         wrap=True,
         max_selections=MAX_METRICS,
         select_all=False,
@@ -106,7 +83,6 @@ with data_errors():
         log_y = st.toggle(_("Logarithmic scale"), value=False, key="stats_log_y", bind="query-params",
                           help=_("Shows small and large series on one chart; equal steps are equal ratios."))
 
-    metrics_to_url(metrics, options)
     if not metrics:
         empty_state(_("Choose at least one metric above, e.g. the Middle Corridor cargo volume."))
         st.stop()

@@ -72,7 +72,7 @@ def test_russian_search_updates_counts_and_url(page, app_url):
 
 
 def test_shared_url_reproduces_the_filtered_view(page, app_url):
-    page.goto(f"{app_url}/news?news_q={quote('Aktau')}&news_langs=English")
+    page.goto(f"{app_url}/news?news_q={quote('Aktau')}&news_langs=en")
     wait_for_app(page)
     expect(page.locator(".st-key-news_q input")).to_have_value("Aktau", timeout=T)
     expect(articles_metric(page)).not_to_have_text("189", timeout=T)
