@@ -17,7 +17,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from qazdash.errors import Problem, QazdashDataError
 from qazdash.i18n import N_
@@ -35,7 +38,7 @@ from qazdash.ingest.detect import (
 from qazdash.ingest.reading import MAX_CELL_CHARS, Detected, Progress, ReadOptions, TextTable, read_table
 from qazdash.schema import DatasetSchema, get_schema
 from qazdash.store import Store, Version
-from qazdash.validation import ValidationResult, validate
+from qazdash.validation import ValidationResult, arrow_text, validate
 
 OnDuplicate = Literal["skip", "update"]
 WARNING_RULES = ("formula", "markup", "unmapped_column")
@@ -45,6 +48,10 @@ _MARKUP = re.compile(r"<\s*/?\s*(?:script|iframe|img|a|svg|style|object|embed|fo
                      r"|javascript:|\bon\w+\s*=", re.IGNORECASE)
 _EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ЗНАЧ!", "#ССЫЛКА!",
                  "#ДЕЛ/0!", "#ИМЯ?", "#ЧИСЛО!", "#ПУСТО!", "#Н/Д"}
+# Prefilters, as one RE2 pass each: a cell that starts (after Unicode spaces) like a formula; a cell with "<",
+# "javascript:" or "on" and "=" in any letter case (lower() maps no other character onto these ASCII letters).
+_FORMULA_START = r"^[=@+\-\t\r]"
+_MARKUP_HINT = r"(?s)<|[jJ][aA][vV][aA][sS][cC][rR][iI][pP][tT]:|[oO][nN].*=|=.*[oO][nN]"
 _CANONICAL_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -104,6 +111,38 @@ def file_sha256(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _arrow_mask(result) -> np.ndarray:
+    """A boolean Arrow result as a numpy mask (missing → False)."""
+    return pc.fill_null(result, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def _may_contain(col: pd.Series, *needles: bytes, ascii_case: bool = False) -> bool:
+    """False only when no cell of ``col`` can contain any of ``needles`` (byte scans of the Arrow text buffers).
+
+    A scan of the whole buffer is far cheaper than a per-cell search, and clean columns skip the
+    per-cell work entirely. ``ascii_case`` also finds needles in any ASCII letter case.
+    """
+    data = arrow_text(col)
+    if data.type not in (pa.string(), pa.large_string()):
+        return True
+    for chunk in data.chunks:
+        buf = chunk.buffers()[2]
+        if buf is None:
+            continue
+        raw = buf.to_pybytes()
+        if ascii_case:
+            raw = raw.lower()
+        if any(n in raw for n in needles):
+            return True
+    return False
+
+
+def _max_bytes(col: pd.Series) -> int:
+    """The longest cell in UTF-8 bytes (at least its length in characters)."""
+    longest = pc.max(pc.binary_length(arrow_text(col))).as_py()
+    return longest or 0
+
+
 # -- normalising cells ---------------------------------------------------------------------------
 
 def normalise_numbers(text: pd.Series, decimal: str, thousands: str) -> pd.Series:
@@ -111,12 +150,12 @@ def normalise_numbers(text: pd.Series, decimal: str, thousands: str) -> pd.Serie
     s = text.str.strip()
     if decimal == "." and not thousands:
         return s
-    canonical = s.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(True)
-    if decimal == "." and canonical.all():
+    if decimal == "." and s.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(True).all():
         return s
     out = s
     for sep in {thousands, " ", "\u00a0", "\u202f"} - {"", decimal}:
-        out = out.str.replace(sep, "", regex=False)
+        if _may_contain(out, sep.encode()):  # replacing a separator no cell holds changes nothing
+            out = out.str.replace(sep, "", regex=False)
     if decimal == ",":
         out = out.str.replace(",", ".", regex=False)
     looks_numeric = out.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(False)
@@ -136,7 +175,7 @@ def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, o
             continue
         col = frame[f.name]
         if f.dtype in ("int", "float"):
-            errs = col[col.str.strip().isin(_EXCEL_ERRORS)]
+            errs = col[col.str.strip().isin(_EXCEL_ERRORS)] if _may_contain(col, b"#") else col[:0]
             for idx, value in errs.items():
                 cell_problems[(int(idx), f.name)] = Problem(
                     file_name, int(idx), f.name, value, "excel_error",
@@ -146,22 +185,26 @@ def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, o
             new = _normalise_dates(col, f, options, file_name, cell_problems)
         else:
             new = None
-            lengths = col.str.len()
-            for idx in lengths[lengths > MAX_CELL_CHARS].index:
-                cell_problems[(int(idx), f.name)] = Problem(
-                    file_name, int(idx), f.name, col[idx][:80] + "…", "too_long",
-                    f"this cell holds {lengths[idx]:,} characters; the limit is {MAX_CELL_CHARS:,}")
-            # cheap vectorised prefilters, then the exact patterns on the few candidates
-            candidates = col[col.str.lstrip().str.startswith(("=", "@", "+", "-", "\t", "\r")).fillna(False)]
+            if _max_bytes(col) > MAX_CELL_CHARS:  # a cell has at least as many bytes as characters
+                lengths = col.str.len()
+                for idx in lengths[lengths > MAX_CELL_CHARS].index:
+                    cell_problems[(int(idx), f.name)] = Problem(
+                        file_name, int(idx), f.name, col[idx][:80] + "…", "too_long",
+                        f"this cell holds {lengths[idx]:,} characters; the limit is {MAX_CELL_CHARS:,}")
+            # cheap vectorised prefilters (one Arrow pass each), then the exact patterns on the few candidates
+            # (the byte scans find no trigger character in most columns, and then skip the per-cell search)
+            text = arrow_text(col)
+            candidates = col[:0]
+            if _may_contain(col, b"=", b"@", b"+", b"-", b"\t", b"\r"):
+                candidates = col[_arrow_mask(pc.match_substring_regex(pc.utf8_ltrim_whitespace(text), _FORMULA_START))]
             for idx, value in candidates.items():
                 if _FORMULA.search(value):
                     warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
                                             "looks like a spreadsheet formula: stored as plain text and defused "
                                             "(prefixed with ') in every export"))
-            lowered = col.str.lower()
-            marked = col[(col.str.contains("<", regex=False) | lowered.str.contains("javascript:", regex=False)
-                          | lowered.str.contains("on", regex=False) & col.str.contains("=", regex=False))
-                         .fillna(False)]
+            marked = col[:0]
+            if _may_contain(col, b"<", b"=") or _may_contain(col, b"javascript:", ascii_case=True):
+                marked = col[_arrow_mask(pc.match_substring_regex(text, _MARKUP_HINT))]
             for idx, value in marked.items():
                 if _MARKUP.search(value):
                     warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
