@@ -203,7 +203,9 @@ def test_markup_in_data_is_never_run(page, xss_app):
 def test_html_export_opens_offline(page, app_url, tmp_path):
     open_map(page, app_url)
     with page.expect_download(timeout=180_000) as info:
-        page.locator(".st-key-map_export_html button").click()
+        button = page.locator(".st-key-map_export_html button")
+        button.scroll_into_view_if_needed(timeout=120_000)
+        button.click(timeout=120_000)
     path = tmp_path / "map.html"
     info.value.save_as(path)
     html = path.read_text(encoding="utf-8")
