@@ -170,3 +170,22 @@ def test_standalone_html_needs_no_network(small):
     assert [layer["id"] for layer in spec["layers"]][:3] == ["sea", "countries", "kazakhstan"]
     # data inside the JSON cannot close the script element
     assert "</img" not in page.split("<script>", 1)[-1]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Aktau"), ("ru", "Актау"), ("kk", "Ақтау")])
+def test_labels_follow_the_page_language(lang, label):
+    from qazdash.i18n import set_language
+
+    set_language(lang)
+    try:
+        assert maps.place_records(geo.placed(NODES))[0]["label"] == label
+    finally:
+        set_language("en")
+
+
+def test_declutter_keeps_the_more_important_label():
+    records = maps.place_records(geo.placed(NODES))
+    close = [dict(records[0]), dict(records[1], position=[51.16, 43.66], priority=5)]
+    assert [r["id"] for r in maps.declutter(close, zoom=2)] == ["kz_a"]
+    assert [r["id"] for r in maps.declutter(close, zoom=2, selected="az_b")] == ["az_b"]
+    assert len(maps.declutter(close, zoom=12)) == 2
