@@ -189,8 +189,9 @@ def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[p
         if f.name not in raw.columns:
             continue
         trimmed = pc.utf8_trim_whitespace(arrow_text(raw[f.name]))  # as pandas' .str.strip() on Arrow text
-        arrow = pc.if_else(pc.equal(pc.utf8_length(trimmed), 0), _NULL_TEXT, trimmed)
-        present = _mask(pc.is_valid(arrow))
+        empty = pc.equal(trimmed, "")
+        arrow = pc.if_else(empty, _NULL_TEXT, trimmed) if pc.any(empty).as_py() else trimmed
+        present = _mask(pc.is_valid(arrow)) if arrow.null_count else np.ones(len(arrow), dtype=bool)
         if f.dtype == "float":
             numbers = _parse_float(arrow, present)
             bad = present & np.isnan(numbers)

@@ -298,7 +298,17 @@ def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetS
     key = list(schema.duplicate_key)
     if valid.empty or current is None or current.empty or not set(key) <= set(valid.columns):
         return valid.iloc[0:0][[c for c in key if c in valid.columns]]
-    mask = _key_strings(valid, key).isin(set(_key_strings(current, key)))
+    current_keys = set(_key_strings(current, key))
+    parts = [valid[c].astype("string").fillna("") for c in key]
+    if any(_may_contain(p, b"\x1f") for p in parts):  # a value holds the joiner: compare whole keys only
+        mask = _key_strings(valid, key).isin(current_keys).to_numpy()
+    else:  # a key can only match when each of its parts is a current value of that column
+        maybe = np.ones(len(valid), dtype=bool)
+        for part, column in zip(parts, key, strict=True):
+            maybe &= part.isin(set(current[column].astype("string").fillna(""))).to_numpy(dtype=bool)
+        mask = np.zeros(len(valid), dtype=bool)
+        if maybe.any():
+            mask[maybe] = _key_strings(valid[maybe], key).isin(current_keys).to_numpy()
     return valid.loc[mask, key]
 
 
