@@ -16,6 +16,7 @@ from qazdash.ui.map_page import (
     route_comparison,
     skipped_note,
 )
+from qazdash.ui.url_state import url_choice, url_multiselect
 from qazdash.ui.widgets import data_errors, empty_state
 
 st.title(_("Corridor map"))
@@ -32,22 +33,21 @@ with data_errors():
     presets = maps.view_presets(legs, corridors)
 
     cols = st.columns([3, 2, 3, 2, 2])
-    chosen_corridors = cols[0].multiselect(
-        _("Corridors"), list(corridors["corridor_id"]), default=None, format_func=corridor_names.get,
-        key="map_corridors", bind="query-params", placeholder=_("All corridors"))
-    chosen_modes = cols[1].multiselect(
-        _("Modes"), [m for m in MODES if m in set(segments["mode"])], default=None,
-        format_func=lambda m: _(maps.MODE_STYLES[m].label), key="map_modes", bind="query-params",
-        placeholder=_("All modes"))
-    chosen_kinds = cols[2].multiselect(
-        _("Place kinds"), list(NODE_KINDS), default=None, format_func=lambda k: _(maps.KIND_STYLES[k].label),
-        key="map_kinds", bind="query-params", placeholder=_("All kinds"))
+    chosen_corridors = url_multiselect(
+        _("Corridors"), list(corridors["corridor_id"]), format_func=corridor_names.get, container=cols[0],
+        key="map_corridors", placeholder=_("All corridors"))
+    chosen_modes = url_multiselect(
+        _("Modes"), [m for m in MODES if m in set(segments["mode"])], container=cols[1],
+        format_func=lambda m: _(maps.MODE_STYLES[m].label), key="map_modes", placeholder=_("All modes"))
+    chosen_kinds = url_multiselect(
+        _("Place kinds"), list(NODE_KINDS), format_func=lambda k: _(maps.KIND_STYLES[k].label),
+        container=cols[2], key="map_kinds", placeholder=_("All kinds"))
     chosen_countries = cols[3].multiselect(
         _("Countries"), maps.country_options(nodes, segments), default=None, key="map_countries",
         bind="query-params", placeholder=_("All countries"))
-    preset_key = cols[4].selectbox(
-        _("View"), list(presets), format_func=lambda k: maps.preset_label(presets[k], k), key="map_view",
-        bind="query-params")
+    preset_key = url_choice(
+        cols[4].selectbox, _("View"), list(presets), default=next(iter(presets)),
+        format_func=lambda k: maps.preset_label(presets[k], k), key="map_view")
 
     flt = maps.MapFilter(
         corridors=tuple(chosen_corridors) or tuple(corridors["corridor_id"]),
@@ -61,13 +61,12 @@ with data_errors():
     map_area = st.container()
     st.subheader(_("Selection"))
     sel_cols = st.columns(2)
-    place_id = sel_cols[0].selectbox(
-        _("Place"), ["", *maps.sorted_places(nodes)], format_func=lambda n: names.get(n, "—") if n else "—",
-        key=map_state.PLACE_KEY, bind="query-params")
-    corridor_id = sel_cols[1].selectbox(
-        _("Corridor"), ["", *corridors["corridor_id"]],
-        format_func=lambda c: corridor_names.get(c, "—") if c else "—",
-        key=map_state.CORRIDOR_KEY, bind="query-params")
+    place_id = url_choice(
+        sel_cols[0].selectbox, _("Place"), ["", *maps.sorted_places(nodes)], default="",
+        format_func=lambda n: names.get(n, "—") if n else "—", key=map_state.PLACE_KEY)
+    corridor_id = url_choice(
+        sel_cols[1].selectbox, _("Corridor"), ["", *corridors["corridor_id"]], default="",
+        format_func=lambda c: corridor_names.get(c, "—") if c else "—", key=map_state.CORRIDOR_KEY)
     figures = routes.leg_figures(segments, nodes)
     if place_id:
         place_details(place_id, nodes, figures, names, corridor_names)

@@ -8,6 +8,7 @@ from qazdash import geo, maps
 from qazdash.i18n import _
 from qazdash.ui import map_state
 from qazdash.ui.data import datasets
+from qazdash.ui.url_state import url_choice
 from qazdash.ui.widgets import data_errors, escape_md
 
 with data_errors():
@@ -18,8 +19,8 @@ with data_errors():
 
     head, picker = st.columns([3, 2], vertical_alignment="bottom")
     head.title(_("Kazakhstan's trade corridors"))
-    preset_key = picker.selectbox(_("View"), list(presets), format_func=lambda k: maps.preset_label(presets[k], k),
-                                  key="present_view", bind="query-params")
+    preset_key = url_choice(picker.selectbox, _("View"), list(presets), default=next(iter(presets)),
+                            format_func=lambda k: maps.preset_label(presets[k], k), key="present_view")
     preset = presets[preset_key]
     shown = legs
     if preset_key in set(corridors["corridor_id"]):  # a corridor preset shows that corridor alone

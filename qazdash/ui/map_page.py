@@ -12,6 +12,7 @@ import streamlit as st
 
 from qazdash import geo, maps, routes
 from qazdash.i18n import _, format_number, localized
+from qazdash.ui.url_state import url_choice
 from qazdash.ui.widgets import escape_md
 
 URL = re.compile(r"https?://\S+")
@@ -177,11 +178,11 @@ def route_comparison(nodes: pd.DataFrame, segments: pd.DataFrame, corridors: pd.
     origins = routes.origins(nodes, segments)
     destinations = routes.destinations(nodes, segments)
     cols = st.columns([2, 2, 1.3])
-    origin = cols[0].selectbox(_("From (Kazakh city)"), origins, index=_index(origins, "kz_almaty"),
-                               format_func=names.get, key="map_origin", bind="query-params")
-    destination = cols[1].selectbox(_("To (port or terminal)"), destinations,
-                                    index=_index(destinations, "kr_busan"), format_func=names.get,
-                                    key="map_destination", bind="query-params")
+    origin = url_choice(cols[0].selectbox, _("From (Kazakh city)"), origins,
+                        default=origins[_index(origins, "kz_almaty")], format_func=names.get, key="map_origin")
+    destination = url_choice(cols[1].selectbox, _("To (port or terminal)"), destinations,
+                             default=destinations[_index(destinations, "kr_busan")], format_func=names.get,
+                             key="map_destination")
     speed = cols[2].number_input(_("Rail speed for estimates (km/day)"), min_value=100, max_value=1500,
                                  value=int(routes.Assumptions().rail_km_per_day), step=50,
                                  key="map_rail_speed", bind="query-params")
@@ -198,9 +199,8 @@ def route_comparison(nodes: pd.DataFrame, segments: pd.DataFrame, corridors: pd.
     table = routes.routes_table(found, nodes, names.get, lambda c: corridor_names.get(c, c))
     table["label"] = [f"{i}. " + _("via {gateways}").format(gateways=v or "–")
                       for i, v in zip(table["route"], table["via"], strict=True)]
-    choice = st.radio(_("Route shown on the map"), [str(r) for r in table["route"]], horizontal=True,
-                      format_func=lambda r: _("Route {n}").format(n=r),
-                      key="map_route", bind="query-params")
+    choice = url_choice(st.radio, _("Route shown on the map"), [str(r) for r in table["route"]], default="1",
+                        horizontal=True, format_func=lambda r: _("Route {n}").format(n=r), key="map_route")
     chosen = int(choice) if choice else 1
     shown = table.assign(
         days_basis=[_("sourced") if s >= d - 1e-9 else (_("estimated") if s == 0 else _("partly sourced"))

@@ -13,7 +13,7 @@ def test_present_opens_with_the_overview():
 
 
 def test_present_view_from_the_url():
-    at = open_page("present", {"present_view": "Trans-Caspian International Transport Route (Middle Corridor)"})
+    at = open_page("present", {"present_view": "titr_middle_corridor"})
     assert_no_errors(at)
     assert at.selectbox(key="present_view").value == "titr_middle_corridor"
     assert "/present" in at.code[0].value

@@ -108,7 +108,7 @@ def block_internet(page) -> list[str]:
 
 def open_map(page, url: str, query: str = "") -> list[str]:
     blocked = block_internet(page)
-    page.goto(f"{url}/map?map_view=Kazakhstan{query}", timeout=180_000)
+    page.goto(f"{url}/map?map_view=kazakhstan{query}", timeout=180_000)
     wait_for_app(page, timeout=180_000)
     expect(page.locator(f"{DECK} canvas").first).to_be_attached(timeout=180_000)
     return blocked
