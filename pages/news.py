@@ -131,15 +131,15 @@ def article_card(index, article_id: str) -> None:
         link = _safe_link(record["url"])
         title = escape_md(record["title"])
         st.markdown(f"#### [{title}]({link})" if link else f"#### {title}")
-        dates = f"{_('Published')}: {record['published']}"
+        dates = _("Published") + f": {record['published']}"
         if record["event"]:
-            dates += f" · {_('Event')}: {record['event']}"
+            dates += " · " + _("Event") + f": {record['event']}"
         for nd in record["note_dates"]:
-            dates += f" · {nd.label}: {nd.date} ({_('from the notes')})"
+            dates += f" · {nd.label}: {nd.date} (" + _("from the notes") + ")"
         st.caption(
             escape_md(
                 f"{record['source']} · {dates} · "
-                f"{_('Language')}: {LANGUAGE_NAMES.get(record['language'], record['language'])}"
+                + _("Language") + f": {LANGUAGE_NAMES.get(record['language'], record['language'])}"
             )
         )
         for label, values in (

@@ -20,7 +20,7 @@ with data_errors():
     for kind in KIND_ORDER:
         schema = get_schema(kind)
         version = store.version(versions[kind])
-        with st.expander(f"{_(schema.title)} — {format_number(version.row_count, 0)} {_('rows')}",
+        with st.expander(f"{_(schema.title)} — {format_number(version.row_count, 0)} " + _("rows"),
                          expanded=False):
             st.write(_(schema.description))
             st.caption(_("Current version {id}: {action} by {author}, {date}, from {source}").format(

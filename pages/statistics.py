@@ -28,7 +28,7 @@ def sources_caption(sources) -> None:
         link = _safe_link(url)
         parts.append(f"[{escape_md(source)}]({link})" if link else escape_md(source))
     if parts:
-        st.caption(f"{_('Sources')}: " + " · ".join(parts))
+        st.caption(_("Sources") + ": " + " · ".join(parts))
 
 
 def table(frame, key: str) -> None:

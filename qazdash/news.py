@@ -581,7 +581,7 @@ def timeline_figure(
                     ids.append(row.article_id)
                     texts.append(
                         f"{html.escape(nd.label)}: {nd.date}<br><b>{html.escape(row.title)}</b>"
-                        f"<br>{html.escape(row.source)} ({_('date from the notes')})"
+                        f"<br>{html.escape(row.source)} (" + _("date from the notes") + ")"
                     )
             fig.add_trace(
                 go.Scatter(
@@ -677,7 +677,7 @@ def news_map_deck(counts: pd.DataFrame, theme: str = "light") -> pdk.Deck:
     lon = data["lon"].astype(float)
     data["lon"] = lon.where(lon >= AMERICAS_MAX_LON, lon + 360).round(4)
     data["radius"] = (20_000 + 18_000 * np.sqrt(data["articles"].astype(float))).round(0)
-    data["label"] = [f"{format_number(n, 0)} {_('articles')}" for n in data["articles"]]
+    data["label"] = [f"{format_number(n, 0)} " + _("articles") for n in data["articles"]]
     layer = pdk.Layer(
         "ScatterplotLayer",
         data=data,

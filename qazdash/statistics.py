@@ -661,7 +661,7 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
                   for x, k in zip(others["x"], offset, strict=True)]
             fig.add_trace(go.Scatter(
                 x=_dates(xs), y=others["value"].astype(float).tolist(), mode="markers",
-                name=f"{name} — {_('other sources (full year)')}", legendgroup=metric,
+                name=f"{name} — " + _("other sources (full year)"), legendgroup=metric,
                 marker={"color": color, "size": 9, "symbol": "diamond", "opacity": 0.55,
                         "line": {"color": color, "width": 1}},
                 customdata=_hover_rows(others), hovertemplate=hovertemplate,
@@ -720,7 +720,7 @@ def statistics_figure(statistics: pd.DataFrame, metrics: list[str], unit: str, s
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
         xaxis={"type": "date", "dtick": "M12", "range": x_range, "tickformat": "%Y", "ticklabelmode": "period",
                "showgrid": True, "title": {"text": ""}},
-        yaxis={"title": {"text": unit_axis_title(unit) + (f" ({_('log scale')})" if log_y else "")},
+        yaxis={"title": {"text": unit_axis_title(unit) + (" (" + _("log scale") + ")" if log_y else "")},
                "type": "log" if log_y else "linear", "rangemode": "normal" if log_y else "tozero",
                "separatethousands": True, "tickformat": ",~r"},
         separators=_separators(),

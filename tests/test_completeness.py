@@ -58,3 +58,11 @@ def test_every_data_file_has_a_schema_or_a_sources_entry():
         assert f"`{name}`" in sources, f"data/{name} is not described in data/SOURCES.md"
         if path.suffix == ".csv":
             assert path.name in schema_files, f"data/{path.name} has no schema"
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """Babel (on Python 3.11) cannot see _('...') inside an f-string: such text is never translated."""
+    hidden = re.compile(r"""f(["'])[^"']*\{_\((["'])""")
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "qazdash").rglob("*.py")]:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            assert not hidden.search(line), f"{path.relative_to(ROOT)}:{number}: {line.strip()}"

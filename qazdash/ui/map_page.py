@@ -84,28 +84,28 @@ def place_details(node_id: str, nodes: pd.DataFrame, figures: pd.DataFrame, name
         kind = maps.KIND_STYLES.get(row["kind"])
         locode = row.get("locode") or ""
         st.markdown("\n".join([
-            f"- **{_('English')}:** {escape_md(row.get('name_en') or '–')}",
-            f"- **{_('Russian')}:** {escape_md(row.get('name_ru') or '–')}",
-            f"- **{_('Kazakh')}:** {escape_md(row.get('name_kk') or '–')}",
-            f"- **{_('Kind')}:** {escape_md(_(kind.label) if kind else row['kind'])}",
-            f"- **{_('Country')}:** {escape_md(row['country_iso3'])}",
+            "- **" + _("English") + f":** {escape_md(row.get('name_en') or '–')}",
+            "- **" + _("Russian") + f":** {escape_md(row.get('name_ru') or '–')}",
+            "- **" + _("Kazakh") + f":** {escape_md(row.get('name_kk') or '–')}",
+            "- **" + _("Kind") + f":** {escape_md(_(kind.label) if kind else row['kind'])}",
+            "- **" + _("Country") + f":** {escape_md(row['country_iso3'])}",
             "- **UN/LOCODE:** " + (escape_md(locode) if locode else escape_md(_("not confirmed"))),
         ]))
         status, meaning = routes.coord_status(row.get("coord_check"))
         if pd.notna(row.get("lat")) and pd.notna(row.get("lon")):
-            st.markdown(f"**{_('Coordinates')}:** {format_number(row['lat'], 4)}, "
+            st.markdown("**" + _("Coordinates") + f":** {format_number(row['lat'], 4)}, "
                         f"{format_number(row['lon'], 4)} — {escape_md(status or _('unchecked'))}: "
                         f"{escape_md(_(meaning))}")
         else:
-            st.markdown(f"**{_('Coordinates')}:** {escape_md(_('not placed (no source for a coordinate)'))}")
+            st.markdown("**" + _("Coordinates") + ":** " + escape_md(_("not placed (no source for a coordinate)")))
         if row.get("coord_check"):
             st.caption(escape_md(row["coord_check"]))
         if row.get("notes"):
             st.caption(escape_md(row["notes"]))
         if row.get("source"):
-            st.caption(f"{_('Source')}: {source_links(row['source'])}")
+            st.caption(_("Source") + f": {source_links(row['source'])}")
         legs = routes.legs_through(figures, node_id)
-        st.markdown(f"**{_('Legs through this place')}** ({format_number(len(legs), 0)})")
+        st.markdown("**" + _("Legs through this place") + f"** ({format_number(len(legs), 0)})")
         if len(legs):
             st.dataframe(legs_frame(legs, names, corridor_names).drop(columns=["notes"]), hide_index=True,
                          column_config=LEG_COLUMNS, key="map_place_legs")
@@ -122,7 +122,7 @@ def place_news(node_id: str) -> None:
         st.caption(_("News could not be loaded: {error}").format(error=escape_md(str(err))))
         return
     found = routes.articles_for_place(index.articles, index.place_links, node_id)
-    st.markdown(f"**{_('News that mentions it')}** ({format_number(len(found), 0)})")
+    st.markdown("**" + _("News that mentions it") + f"** ({format_number(len(found), 0)})")
     lines = []
     for art in found.head(8).to_dict("records"):
         title = escape_md(art.get("title") or "")
@@ -151,7 +151,7 @@ def corridor_details(corridor_id: str, figures: pd.DataFrame, names: dict[str, s
             leg = legs[legs["seq"] == seq]
             if len(leg):
                 leg = leg.iloc[0]
-                st.markdown(f"**{_('Selected leg')}:** {escape_md(names.get(leg['from_node'], ''))} → "
+                st.markdown("**" + _("Selected leg") + f":** {escape_md(names.get(leg['from_node'], ''))} → "
                             f"{escape_md(names.get(leg['to_node'], ''))} · "
                             f"{escape_md(_(routes.MODE_LABELS.get(leg['mode'], leg['mode'])))}")
                 if leg["notes"]:
@@ -242,7 +242,8 @@ def route_comparison(nodes: pd.DataFrame, segments: pd.DataFrame, corridors: pd.
     route = found[chosen - 1] if 0 < chosen <= len(found) else found[0]
     quoted = route.quoted_times
     if quoted:
-        st.markdown(f"**{_('Transit times the sources quote for parts of route {n}').format(n=chosen)}**")
+        title = _("Transit times the sources quote for parts of route {n}").format(n=chosen)
+        st.markdown(f"**{title}**")
         st.markdown("\n".join(f"- {escape_md(text)} — {source_links(src, urls_only=True)}"
                                for text, src in quoted))
     with st.expander(_("Legs of route {n}").format(n=chosen)):

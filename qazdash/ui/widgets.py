@@ -49,9 +49,9 @@ def source_caption(source: str, url: str | None = None) -> None:
     """'Source: …' beside a figure, with a link where one is given."""
     label = escape_md(source)
     if url and url.startswith(("http://", "https://")):
-        st.caption(f"{_('Source')}: [{label}]({url.replace(')', '%29')})")
+        st.caption(_("Source") + f": [{label}]({url.replace(')', '%29')})")
     else:
-        st.caption(f"{_('Source')}: {label}")
+        st.caption(_("Source") + f": {label}")
 
 
 def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str,
