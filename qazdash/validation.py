@@ -9,8 +9,10 @@ types and references between datasets are ours, because pandera does not see oth
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -137,6 +139,7 @@ _NA_TEXT = pd.StringDtype("pyarrow")  # what the checks used to parse numbers an
 _NULL_TEXT = pa.scalar(None, pa.string())
 # Numbers the Arrow cast reads exactly as ``pd.to_numeric`` does (at most 15 digits, no exponent: both
 # round them correctly); anything else goes through ``pd.to_numeric``.
+_PARALLEL_ROWS = 100_000  # from this many rows, columns are checked two at a time
 _PLAIN_NUMBER = r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$"
 
 
@@ -181,53 +184,80 @@ def _parse_float(text: pa.ChunkedArray, present: np.ndarray) -> np.ndarray:
     return values
 
 
+def map_columns(work: Callable, fields: list, rows: int) -> list:
+    """``[work(f) for f in fields]``; on large frames two columns at a time (Arrow kernels release the GIL)."""
+    if rows < _PARALLEL_ROWS or len(fields) < 2:
+        return [work(f) for f in fields]
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        return list(pool.map(work, fields))  # results in field order, as the loop would give them
+
+
+def _check_columns(raw: pd.DataFrame, schema: DatasetSchema, file_name: str
+                   ) -> tuple[pd.DataFrame, list[Problem], np.ndarray]:
+    """``_coerce`` and ``_suspects`` column by column: typed frame, type problems, suspect rows."""
+    fields = [f for f in schema.fields if f.name in raw.columns]
+
+    def work(f: Field) -> tuple[pd.Series, list[Problem], np.ndarray]:
+        values, problems = _coerce_column(raw, f, file_name)
+        return values, problems, _suspect_column(values, f)
+
+    results = map_columns(work, fields, len(raw))
+    typed = pd.DataFrame({f.name: values for f, (values, _, _) in zip(fields, results, strict=True)},
+                         index=raw.index)
+    suspect = np.zeros(len(raw), dtype=bool)
+    for _, _, mask in results:
+        suspect |= mask
+    return typed, [p for _, problems, _ in results for p in problems], suspect
+
+
 def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed copy of ``raw`` (empty cells → missing) and a problem for each cell of the wrong type."""
+    typed, problems, _ = _check_columns(raw, schema, file_name)
+    return typed, problems
+
+
+def _coerce_column(raw: pd.DataFrame, f: Field, file_name: str) -> tuple[pd.Series, list[Problem]]:
+    """One column of ``_coerce``."""
     problems: list[Problem] = []
-    typed: dict[str, pd.Series] = {}
-    for f in schema.fields:
-        if f.name not in raw.columns:
-            continue
-        trimmed = pc.utf8_trim_whitespace(arrow_text(raw[f.name]))  # as pandas' .str.strip() on Arrow text
-        empty = pc.equal(trimmed, "")
-        arrow = pc.if_else(empty, _NULL_TEXT, trimmed) if pc.any(empty).as_py() else trimmed
-        present = _mask(pc.is_valid(arrow)) if arrow.null_count else np.ones(len(arrow), dtype=bool)
-        if f.dtype == "float":
-            numbers = _parse_float(arrow, present)
-            bad = present & np.isnan(numbers)
-            values = pd.Series(numbers, index=raw.index, dtype="float64")
-            expected = "a number (use '.' for decimals)"
-        elif f.dtype == "int":
-            text = _to_series(arrow, raw.index, _NA_TEXT)  # as before: masked results, pd.NA
-            values = pd.to_numeric(text, errors="coerce")
-            bad_s = pd.Series(present, index=raw.index) & values.isna()
-            whole = values.dropna() == values.dropna().round()
-            bad_s |= pd.Series(present, index=raw.index) & ~whole.reindex(values.index, fill_value=True)
-            values = values.where(~bad_s).astype("Int64")
-            bad = bad_s.to_numpy(dtype=bool)
-            expected = "a whole number"
-        elif f.dtype == "date":
-            values = pd.to_datetime(_to_series(arrow, raw.index, _NA_TEXT), format="%Y-%m-%d", errors="coerce")
-            bad = present & values.isna().to_numpy()
-            expected = "a date as YYYY-MM-DD"
-        elif f.dtype in ("partial_date", "period"):
-            # few distinct values even in a large file: check each once, then look the cells up
-            check = _valid_partial_date if f.dtype == "partial_date" else _valid_period
-            distinct = pc.drop_null(pc.unique(arrow)).to_pylist()
-            good = pa.array([v for v in distinct if check(v)], type=pa.string())
-            bad = present & ~_mask(pc.is_in(arrow, value_set=good))
-            values = _to_series(pc.if_else(pa.array(bad), _NULL_TEXT, arrow) if bad.any() else arrow, raw.index)
-            expected = ("a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)"
-                        if f.dtype == "partial_date" else "a period as YYYY or YYYY-MM")
-        else:
-            values = _to_series(arrow, raw.index)
-            bad = np.zeros(len(raw), dtype=bool)
-            expected = ""
-        for idx in raw.index[bad]:
-            value = str(raw.at[idx, f.name])
-            problems.append(Problem(file_name, int(idx), f.name, value, "type", f"expected {expected}"))
-        typed[f.name] = values
-    return pd.DataFrame(typed, index=raw.index), problems
+    trimmed = pc.utf8_trim_whitespace(arrow_text(raw[f.name]))  # as pandas' .str.strip() on Arrow text
+    empty = pc.equal(trimmed, "")
+    arrow = pc.if_else(empty, _NULL_TEXT, trimmed) if pc.any(empty).as_py() else trimmed
+    present = _mask(pc.is_valid(arrow)) if arrow.null_count else np.ones(len(arrow), dtype=bool)
+    if f.dtype == "float":
+        numbers = _parse_float(arrow, present)
+        bad = present & np.isnan(numbers)
+        values = pd.Series(numbers, index=raw.index, dtype="float64")
+        expected = "a number (use '.' for decimals)"
+    elif f.dtype == "int":
+        text = _to_series(arrow, raw.index, _NA_TEXT)  # as before: masked results, pd.NA
+        values = pd.to_numeric(text, errors="coerce")
+        bad_s = pd.Series(present, index=raw.index) & values.isna()
+        whole = values.dropna() == values.dropna().round()
+        bad_s |= pd.Series(present, index=raw.index) & ~whole.reindex(values.index, fill_value=True)
+        values = values.where(~bad_s).astype("Int64")
+        bad = bad_s.to_numpy(dtype=bool)
+        expected = "a whole number"
+    elif f.dtype == "date":
+        values = pd.to_datetime(_to_series(arrow, raw.index, _NA_TEXT), format="%Y-%m-%d", errors="coerce")
+        bad = present & values.isna().to_numpy()
+        expected = "a date as YYYY-MM-DD"
+    elif f.dtype in ("partial_date", "period"):
+        # few distinct values even in a large file: check each once, then look the cells up
+        check = _valid_partial_date if f.dtype == "partial_date" else _valid_period
+        distinct = pc.drop_null(pc.unique(arrow)).to_pylist()
+        good = pa.array([v for v in distinct if check(v)], type=pa.string())
+        bad = present & ~_mask(pc.is_in(arrow, value_set=good))
+        values = _to_series(pc.if_else(pa.array(bad), _NULL_TEXT, arrow) if bad.any() else arrow, raw.index)
+        expected = ("a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)"
+                    if f.dtype == "partial_date" else "a period as YYYY or YYYY-MM")
+    else:
+        values = _to_series(arrow, raw.index)
+        bad = np.zeros(len(raw), dtype=bool)
+        expected = ""
+    for idx in raw.index[bad]:
+        value = str(raw.at[idx, f.name])
+        problems.append(Problem(file_name, int(idx), f.name, value, "type", f"expected {expected}"))
+    return values, problems
 
 
 def _suspects(typed: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
@@ -238,31 +268,36 @@ def _suspects(typed: pd.DataFrame, schema: DatasetSchema) -> np.ndarray:
     """
     suspect = np.zeros(len(typed), dtype=bool)
     for f in schema.fields:
-        if f.name not in typed.columns:
-            continue
-        col = typed[f.name]
-        null = col.isna().to_numpy()
-        if f.required:
-            suspect |= null
-        if f.unique:
-            suspect |= _duplicated(col)
-        if f.allowed is not None:
-            suspect |= ~null & ~col.isin(list(f.allowed)).to_numpy()
-        if f.min is not None or f.max is not None:
-            num = col.to_numpy(dtype="float64", na_value=np.nan)
-            ok = np.ones(len(num), dtype=bool)
-            with np.errstate(invalid="ignore"):
-                if f.min is not None and f.max is not None:
-                    ok = (num >= f.min) & (num <= f.max)
-                elif f.min_exclusive:
-                    ok = num > f.min
-                elif f.min is not None:
-                    ok = num >= f.min
-                else:
-                    ok = num <= f.max
-            suspect |= ~null & ~ok
-        if f.pattern is not None:
-            suspect |= ~null & ~_maybe_matches(col, f.pattern)
+        if f.name in typed.columns:
+            suspect |= _suspect_column(typed[f.name], f)
+    return suspect
+
+
+def _suspect_column(col: pd.Series, f: Field) -> np.ndarray:
+    """One column of ``_suspects``."""
+    suspect = np.zeros(len(col), dtype=bool)
+    null = col.isna().to_numpy()
+    if f.required:
+        suspect |= null
+    if f.unique:
+        suspect |= _duplicated(col)
+    if f.allowed is not None:
+        suspect |= ~null & ~col.isin(list(f.allowed)).to_numpy()
+    if f.min is not None or f.max is not None:
+        num = col.to_numpy(dtype="float64", na_value=np.nan)
+        ok = np.ones(len(num), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if f.min is not None and f.max is not None:
+                ok = (num >= f.min) & (num <= f.max)
+            elif f.min_exclusive:
+                ok = num > f.min
+            elif f.min is not None:
+                ok = num >= f.min
+            else:
+                ok = num <= f.max
+        suspect |= ~null & ~ok
+    if f.pattern is not None:
+        suspect |= ~null & ~_maybe_matches(col, f.pattern)
     return suspect
 
 
@@ -337,11 +372,10 @@ def validate(
     if missing:
         return ValidationResult(schema.kind, file_name, raw.iloc[0:0], problems, rows=len(raw))
 
-    typed, type_problems = _coerce(raw, schema, file_name)
+    typed, type_problems, suspects = _check_columns(raw, schema, file_name)
     problems += type_problems
 
     pandera_schema, messages = _pandera_schema(schema, list(typed.columns))
-    suspects = _suspects(typed, schema)
     checked = typed[suspects]
     for name in checked.columns:  # pandera sees text as Python strings, as it always did (re.match semantics)
         if isinstance(checked[name].dtype, pd.StringDtype):

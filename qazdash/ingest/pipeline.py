@@ -38,7 +38,7 @@ from qazdash.ingest.detect import (
 from qazdash.ingest.reading import MAX_CELL_CHARS, Detected, Progress, ReadOptions, TextTable, read_table
 from qazdash.schema import DatasetSchema, get_schema
 from qazdash.store import Store, Version
-from qazdash.validation import ValidationResult, arrow_text, validate
+from qazdash.validation import ValidationResult, arrow_text, map_columns, validate
 
 OnDuplicate = Literal["skip", "update"]
 WARNING_RULES = ("formula", "markup", "unmapped_column")
@@ -170,52 +170,62 @@ def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, o
     cell_problems: dict[tuple[int, str], Problem] = {}
     warnings: list[Problem] = []
     out = frame
-    for f in schema.fields:
-        if f.name not in frame.columns:
-            continue
-        col = frame[f.name]
-        if f.dtype in ("int", "float"):
-            errs = col[col.str.strip().isin(_EXCEL_ERRORS)] if _may_contain(col, b"#") else col[:0]
-            for idx, value in errs.items():
-                cell_problems[(int(idx), f.name)] = Problem(
-                    file_name, int(idx), f.name, value, "excel_error",
-                    f"the spreadsheet shows the error {value.strip()} here instead of a number; fix the formula")
-            new = normalise_numbers(col, detected.decimal, detected.thousands)
-        elif f.dtype in ("date", "partial_date", "period"):
-            new = _normalise_dates(col, f, options, file_name, cell_problems)
-        else:
-            new = None
-            if _max_bytes(col) > MAX_CELL_CHARS:  # a cell has at least as many bytes as characters
-                lengths = col.str.len()
-                for idx in lengths[lengths > MAX_CELL_CHARS].index:
-                    cell_problems[(int(idx), f.name)] = Problem(
-                        file_name, int(idx), f.name, col[idx][:80] + "…", "too_long",
-                        f"this cell holds {lengths[idx]:,} characters; the limit is {MAX_CELL_CHARS:,}")
-            # cheap vectorised prefilters (one Arrow pass each), then the exact patterns on the few candidates
-            # (the byte scans find no trigger character in most columns, and then skip the per-cell search)
-            text = arrow_text(col)
-            candidates = col[:0]
-            if _may_contain(col, b"=", b"@", b"+", b"-", b"\t", b"\r"):
-                candidates = col[_arrow_mask(pc.match_substring_regex(pc.utf8_ltrim_whitespace(text), _FORMULA_START))]
-            for idx, value in candidates.items():
-                if _FORMULA.search(value):
-                    warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
-                                            "looks like a spreadsheet formula: stored as plain text and defused "
-                                            "(prefixed with ') in every export"))
-            marked = col[:0]
-            if _may_contain(col, b"<", b"=") or _may_contain(col, b"javascript:", ascii_case=True):
-                marked = col[_arrow_mask(pc.match_substring_regex(text, _MARKUP_HINT))]
-            for idx, value in marked.items():
-                if _MARKUP.search(value):
-                    warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
-                                            "contains HTML or script: stored and always shown as plain text, "
-                                            "never run"))
+    fields = [f for f in schema.fields if f.name in frame.columns]
+    results = map_columns(lambda f: _normalise_column(frame[f.name], f, detected, options, file_name), fields,
+                          len(frame))
+    for f, (col, new, column_problems, column_warnings) in zip(fields, results, strict=True):
+        cell_problems.update(column_problems)
+        warnings += column_warnings
         if new is not None and not new.equals(col):
             originals[f.name] = col
             if out is frame:
                 out = frame.copy(deep=False)
             out[f.name] = new
     return out, originals, cell_problems, warnings
+
+
+def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOptions, file_name: str
+                      ) -> tuple[pd.Series, pd.Series | None, dict[tuple[int, str], Problem], list[Problem]]:
+    """One column of ``_normalise``: ``(column, normalised column or None, problems by cell, warnings)``."""
+    cell_problems: dict[tuple[int, str], Problem] = {}
+    warnings: list[Problem] = []
+    if f.dtype in ("int", "float"):
+        errs = col[col.str.strip().isin(_EXCEL_ERRORS)] if _may_contain(col, b"#") else col[:0]
+        for idx, value in errs.items():
+            cell_problems[(int(idx), f.name)] = Problem(
+                file_name, int(idx), f.name, value, "excel_error",
+                f"the spreadsheet shows the error {value.strip()} here instead of a number; fix the formula")
+        new = normalise_numbers(col, detected.decimal, detected.thousands)
+    elif f.dtype in ("date", "partial_date", "period"):
+        new = _normalise_dates(col, f, options, file_name, cell_problems)
+    else:
+        new = None
+        if _max_bytes(col) > MAX_CELL_CHARS:  # a cell has at least as many bytes as characters
+            lengths = col.str.len()
+            for idx in lengths[lengths > MAX_CELL_CHARS].index:
+                cell_problems[(int(idx), f.name)] = Problem(
+                    file_name, int(idx), f.name, col[idx][:80] + "…", "too_long",
+                    f"this cell holds {lengths[idx]:,} characters; the limit is {MAX_CELL_CHARS:,}")
+        # cheap vectorised prefilters (one Arrow pass each), then the exact patterns on the few candidates
+        # (the byte scans find no trigger character in most columns, and then skip the per-cell search)
+        text = arrow_text(col)
+        candidates = col[:0]
+        if _may_contain(col, b"=", b"@", b"+", b"-", b"\t", b"\r"):
+            candidates = col[_arrow_mask(pc.match_substring_regex(pc.utf8_ltrim_whitespace(text), _FORMULA_START))]
+        for idx, value in candidates.items():
+            if _FORMULA.search(value):
+                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
+                                        "looks like a spreadsheet formula: stored as plain text and defused "
+                                        "(prefixed with ') in every export"))
+        marked = col[:0]
+        if _may_contain(col, b"<", b"=") or _may_contain(col, b"javascript:", ascii_case=True):
+            marked = col[_arrow_mask(pc.match_substring_regex(text, _MARKUP_HINT))]
+        for idx, value in marked.items():
+            if _MARKUP.search(value):
+                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
+                                        "contains HTML or script: stored and always shown as plain text, "
+                                        "never run"))
+    return col, new, cell_problems, warnings
 
 
 def _normalise_dates(col: pd.Series, f, options: UploadOptions, file_name: str,
