@@ -1,11 +1,14 @@
 """qazdash router: page config, language, navigation. Each page lives in pages/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from qazdash.i18n import _
 from qazdash.ui.i18n import init_language, language_selector
 
-st.set_page_config(page_title="qazdash", page_icon=":material/train:", layout="wide")
+# A shipped icon: a ":material/..." page icon makes the browser fetch it from fonts.gstatic.com.
+st.set_page_config(page_title="qazdash", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
 init_language()
 language_selector()  # before st.navigation, so the URL's ?lang= binds on the first run
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import assert_clean, wait_for_app
 
 pytestmark = pytest.mark.browser
+LOCAL = {"127.0.0.1", "localhost", None}  # None: data: and blob: URLs
 
 PAGES = [
     ("", "Kazakhstan's trade corridors"),
@@ -24,6 +26,8 @@ PAGES = [
 
 @pytest.mark.parametrize(("path", "heading"), PAGES, ids=[p or "overview" for p, _ in PAGES])
 def test_page_opens_cleanly(page, app_url, path, heading):
+    outside: list[str] = []  # the dashboard must work with no internet: nothing may leave this machine
+    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in LOCAL else None)
     page.goto(f"{app_url}/{path}")
     wait_for_app(page)
     expect(page.locator('[data-testid="stMain"]')).to_be_visible()
@@ -32,6 +36,7 @@ def test_page_opens_cleanly(page, app_url, path, heading):
     # the sidebar lists all seven pages
     expect(page.locator('[data-testid="stSidebarNav"] a')).to_have_count(7)
     assert_clean(page)
+    assert outside == [], outside
 
 
 def test_language_switch_keeps_lang_in_url(page, app_url):
