@@ -731,19 +731,23 @@ def newest(df: pd.DataFrame, n: int) -> pd.DataFrame:
 def article_table(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
     """The filtered articles as a display/CSV table, newest first; column names translated."""
     ordered = df.sort_values(["date", "article_id"], ascending=[False, True])
+    # labels are translated once per distinct value, not once per row (100k rows: tens of ms saved)
+    corridor_text = {
+        k: ", ".join(corridor_label(c, index.corridors) for c in k.strip(";").split(";") if c)
+        for k in ordered["corridor_key"].unique()
+    }
+    org_text = {k: k.strip(";").replace(";", "; ") for k in ordered["org_key"].unique()}
+    topic_text = {t: topic_label(t) if isinstance(t, str) and t else "" for t in ordered["topic"].unique()}
     out = pd.DataFrame(
         {
             "date_label": ordered["date_label"],
             "title": ordered["title"],
             "source": ordered["source"],
             "language": ordered["language"],
-            "corridors": [
-                ", ".join(corridor_label(c, index.corridors) for c in k.strip(";").split(";") if c)
-                for k in ordered["corridor_key"]
-            ],
+            "corridors": ordered["corridor_key"].map(corridor_text),
             "place_names": ordered["place_names"],
-            "organisations": [k.strip(";").replace(";", "; ") for k in ordered["org_key"]],
-            "topic": [topic_label(t) if t else "" for t in ordered["topic"]],
+            "organisations": ordered["org_key"].map(org_text),
+            "topic": ordered["topic"].map(topic_text).fillna(""),
             "event_label": ordered["event_label"],
             "summary": ordered["summary"].fillna(""),
             "url": ordered["url"],
