@@ -267,10 +267,15 @@ def _index(options: list[str], preferred: str) -> int:
 
 def skipped_note(skipped: pd.DataFrame, names: dict[str, str]) -> None:
     """Say which legs are not drawn and why (e.g. a place without coordinates)."""
+    prefix = "no coordinates for "  # the reason qazdash.geo gives for a leg it cannot draw
     for leg in skipped.to_dict("records"):
+        reason = str(leg["reason"])
+        if reason.startswith(prefix):
+            places = ", ".join(names.get(n.strip(), n.strip()) for n in reason.removeprefix(prefix).split(","))
+            reason = _("no coordinates for {places}").format(places=places)
         st.caption(_("Not drawn: {a} → {b} ({reason}).").format(
             a=escape_md(names.get(leg["from_node"], leg["from_node"])),
-            b=escape_md(names.get(leg["to_node"], leg["to_node"])), reason=escape_md(leg["reason"])))
+            b=escape_md(names.get(leg["to_node"], leg["to_node"])), reason=escape_md(reason)))
 
 
 def exports(deck, legs: pd.DataFrame, places: pd.DataFrame, corridors: pd.DataFrame, nodes: pd.DataFrame,

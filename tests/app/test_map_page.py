@@ -115,3 +115,9 @@ def test_comparison_without_a_connection_is_an_empty_state_not_an_error():
     assert at.selectbox(key="map_origin").value == "kz_kostanay"
     # Kostanay's only leg leads into Russia; coming back into Kazakhstan is not a route
     assert any("No route in the corridor data connects Kostanay and Bandar Abbas" in i.value for i in at.info)
+
+
+def test_legs_not_drawn_are_explained_in_the_page_language():
+    at = open_page("map", {"lang": "ru"})
+    assert_no_errors(at)
+    assert any("нет координат для: Дарбаза" in c.value for c in at.caption), [c.value for c in at.caption]
