@@ -5,7 +5,7 @@ import streamlit as st
 from qazdash.i18n import _, format_number
 from qazdash.overview import corridor_summary, latest_articles
 from qazdash.statistics import overview_tiles
-from qazdash.ui.data import datasets
+from qazdash.ui.data import datasets, prepared_statistics
 from qazdash.ui.widgets import data_errors, escape_md, source_caption
 
 # Headline figures: the Middle Corridor's official yearly volume, Kazakhstan–China trade on both bases,
@@ -18,9 +18,9 @@ st.title(_("Kazakhstan's trade corridors"))
 st.caption(_("How Kazakh goods reach Asia-Pacific and European markets: routes, cooperation news and figures."))
 
 with data_errors():
-    data = datasets("corridors", "segments", "articles", "statistics")
+    data = datasets("corridors", "segments", "articles")
 
-    tiles = overview_tiles(data["statistics"], HEADLINE_METRICS)
+    tiles = overview_tiles(prepared_statistics(), HEADLINE_METRICS)
     columns = [c for _row in range(0, len(tiles), 2) for c in st.columns(2)]  # two tiles a row: values stay whole
     for column, tile in zip(columns, tiles, strict=False):
         with column, st.container(border=True, height="stretch"):

@@ -7,7 +7,7 @@ import streamlit as st
 from qazdash import statistics as stats_logic
 from qazdash.i18n import _
 from qazdash.metrics import option_label, ordered_metrics, unit_axis_title
-from qazdash.ui.data import dataset
+from qazdash.ui.data import prepared_statistics
 from qazdash.ui.url_state import url_multiselect
 from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
 
@@ -54,7 +54,7 @@ st.caption(_(
 ))
 
 with data_errors():
-    statistics = stats_logic.prepare(dataset("statistics"))
+    statistics = prepared_statistics()
     options = ordered_metrics(statistics["metric"])
     if not options:
         empty_state(_("There are no statistics yet: upload a statistics table on the Data upload page."))

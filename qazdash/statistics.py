@@ -832,11 +832,11 @@ def latest_tile(statistics: pd.DataFrame, metric: str) -> Tile | None:
 def overview_tiles(statistics: pd.DataFrame, metrics: tuple[str, ...] = TILE_METRICS) -> list[Tile]:
     """The Overview's headline tiles: for each of ``metrics``, the latest comparable full-year value.
 
-    Takes the raw statistics frame (``datasets("statistics")["statistics"]``); metrics with no
-    full-year value are left out. Same rules as the Statistics page (preferred source, no averaging,
-    year-on-year change only between consecutive years of the same line).
+    Takes the raw or the prepared statistics frame; metrics with no full-year value are left out.
+    Same rules as the Statistics page (preferred source, no averaging, year-on-year change only
+    between consecutive years of the same line).
     """
-    frame = prepare(statistics)
+    frame = _ensure_prepared(statistics)
     tiles = [latest_tile(frame, m) for m in metrics]
     return [t for t in tiles if t is not None]
 

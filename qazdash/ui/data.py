@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qazdash import statistics as stats_logic
 from qazdash.datasets import load_shipped
+from qazdash.i18n import get_language
 from qazdash.store import Store
 
 
@@ -34,3 +36,13 @@ def dataset(kind: str, versions: dict[str, int] | None = None) -> pd.DataFrame:
 def datasets(*kinds: str) -> dict[str, pd.DataFrame]:
     versions = current_versions()
     return {kind: dataset(kind, versions) for kind in kinds}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _prepared_statistics(version_id: int, lang: str) -> pd.DataFrame:
+    return stats_logic.prepare(_dataset("statistics", version_id))  # period labels are in ``lang``
+
+
+def prepared_statistics() -> pd.DataFrame:
+    """The current statistics with the columns the statistics logic derives, prepared once per version and language."""
+    return _prepared_statistics(current_versions()["statistics"], get_language())
