@@ -9,26 +9,10 @@ from qazdash.i18n import _
 from qazdash.metrics import option_label, ordered_metrics, unit_axis_title
 from qazdash.ui.data import prepared_statistics
 from qazdash.ui.url_state import url_multiselect
-from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
+from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md, sources_caption
 
 DEFAULT_METRICS = ["titr_cargo_volume"]
 MAX_METRICS = 8  # more lines than this make a chart unreadable
-
-
-def _safe_link(url: object) -> str | None:
-    if isinstance(url, str) and url.startswith(("http://", "https://")):
-        return url.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
-    return None
-
-
-def sources_caption(sources) -> None:
-    """'Sources: A · B · C' under a chart, each name linked to its page."""
-    parts = []
-    for source, url in sources.itertuples(index=False):
-        link = _safe_link(url)
-        parts.append(f"[{escape_md(source)}]({link})" if link else escape_md(source))
-    if parts:
-        st.caption(_("Sources") + ": " + " · ".join(parts))
 
 
 def table(frame, key: str) -> None:
@@ -94,7 +78,8 @@ with data_errors():
         st.plotly_chart(figure, key=f"stats_chart_{unit}", width="stretch", config=config)
         for note in stats_logic.line_notes(group):
             st.caption(escape_md(note))
-        sources_caption(stats_logic.chart_sources(statistics, group, unit, show_partial, show_targets))
+        sources_caption(stats_logic.chart_sources(statistics, group, unit, show_partial, show_targets)
+                        .itertuples(index=False))
 
     st.header(_("Where sources disagree"))
     sentences = stats_logic.conflict_sentences(statistics, metrics)

@@ -13,7 +13,7 @@ import streamlit as st
 from qazdash import geo, maps, routes
 from qazdash.i18n import _, format_number, localized
 from qazdash.ui.url_state import url_choice
-from qazdash.ui.widgets import escape_md
+from qazdash.ui.widgets import escape_md, md_link
 
 URL = re.compile(r"https?://\S+")
 
@@ -36,7 +36,7 @@ def source_links(source: str | None, urls_only: bool = False) -> str:
         if not piece or (urls_only and not URL.fullmatch(piece)):
             continue
         if URL.fullmatch(piece):
-            parts.append(f"[{escape_md(piece)}]({piece.replace(')', '%29').replace(' ', '%20')})")
+            parts.append(md_link(piece, piece))
         else:
             parts.append(escape_md(piece))
     return " · ".join(parts)

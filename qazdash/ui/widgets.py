@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
@@ -45,13 +45,24 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
+def md_link(label: str, url: object) -> str:
+    """``[label](url)`` as safe Markdown: the label escaped, only http(s) URLs linked (else the label alone)."""
+    text = escape_md(label)
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        return f"[{text}]({url.replace(' ', '%20').replace('(', '%28').replace(')', '%29')})"
+    return text
+
+
 def source_caption(source: str, url: str | None = None) -> None:
     """'Source: …' beside a figure, with a link where one is given."""
-    label = escape_md(source)
-    if url and url.startswith(("http://", "https://")):
-        st.caption(_("Source") + f": [{label}]({url.replace(')', '%29')})")
-    else:
-        st.caption(_("Source") + f": {label}")
+    st.caption(_("Source") + ": " + md_link(source, url))
+
+
+def sources_caption(sources: Iterable[tuple[str, object]]) -> None:
+    """'Sources: A · B · C' under a chart, each name linked to its page; nothing when there are none."""
+    parts = [md_link(source, url) for source, url in sources]
+    if parts:
+        st.caption(_("Sources") + ": " + " · ".join(parts))
 
 
 def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str,
