@@ -22,7 +22,7 @@ from qazdash.news import (
 )
 from qazdash.ui.news_cache import news_index
 from qazdash.ui.url_state import url_choice, url_multiselect
-from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md
+from qazdash.ui.widgets import csv_download, data_errors, empty_state, escape_md, md_link
 
 ARTICLE_PARAM = "news_article"
 TABLE_ROWS = 2000  # rows drawn in the table; the CSV download has every filtered article
@@ -45,12 +45,6 @@ def _on_map_select() -> None:
 
 def _close_card() -> None:
     st.query_params.pop(ARTICLE_PARAM, None)
-
-
-def _safe_link(url: object) -> str | None:
-    if isinstance(url, str) and url.startswith(("http://", "https://")):
-        return url.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
-    return None
 
 
 def filters(index) -> tuple[NewsFilter, str]:
@@ -128,9 +122,7 @@ def article_card(index, article_id: str) -> None:
         st.caption(_("The selected article is not in the current data."))
         return
     with st.container(border=True, key="news_card"):
-        link = _safe_link(record["url"])
-        title = escape_md(record["title"])
-        st.markdown(f"#### [{title}]({link})" if link else f"#### {title}")
+        st.markdown("#### " + md_link(record["title"], record["url"]))
         dates = _("Published") + f": {record['published']}"
         if record["event"]:
             dates += " · " + _("Event") + f": {record['event']}"
