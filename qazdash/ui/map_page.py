@@ -125,9 +125,7 @@ def place_news(node_id: str) -> None:
     st.markdown("**" + _("News that mentions it") + f"** ({format_number(len(found), 0)})")
     lines = []
     for art in found.head(8).to_dict("records"):
-        title = escape_md(art.get("title") or "")
-        url = art.get("url") or ""
-        link = f"[{title}]({url.replace(')', '%29')})" if URL.fullmatch(url) else title
+        link = md_link(art.get("title") or "", art.get("url") or "")
         lines.append(f"- {escape_md(art.get('date_label') or '')} · {link} — "
                      f"{escape_md(art.get('source') or '')}")
     if lines:
