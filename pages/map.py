@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qazdash import geo, maps, routes
+from qazdash import maps
 from qazdash.i18n import _, format_number, get_language
 from qazdash.schema import MODES, NODE_KINDS
 from qazdash.ui import map_state
-from qazdash.ui.data import datasets
+from qazdash.ui.data import datasets, leg_figures, leg_paths
 from qazdash.ui.map_page import (
     corridor_details,
     exports,
@@ -27,7 +27,7 @@ st.caption(_("How Kazakh goods reach Asia-Pacific through Qingdao and Lianyungan
 with data_errors():
     data = datasets("corridors", "nodes", "segments")
     corridors, nodes, segments = data["corridors"], data["nodes"], data["segments"]
-    legs, skipped = geo.leg_paths(segments, nodes)
+    legs, skipped = leg_paths()
     names = maps.node_names(nodes)
     corridor_names = maps.corridor_names(corridors)
     presets = maps.view_presets(legs, corridors)
@@ -67,7 +67,7 @@ with data_errors():
     corridor_id = url_choice(
         sel_cols[1].selectbox, _("Corridor"), ["", *corridors["corridor_id"]], default="",
         format_func=lambda c: corridor_names.get(c, "—") if c else "—", key=map_state.CORRIDOR_KEY)
-    figures = routes.leg_figures(segments, nodes)
+    figures = leg_figures()
     if place_id:
         place_details(place_id, nodes, figures, names, corridor_names)
     if corridor_id:

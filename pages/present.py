@@ -7,14 +7,14 @@ import streamlit as st
 from qazdash import geo, maps
 from qazdash.i18n import _
 from qazdash.ui import map_state
-from qazdash.ui.data import datasets
+from qazdash.ui.data import datasets, leg_paths
 from qazdash.ui.url_state import url_choice
 from qazdash.ui.widgets import data_errors, escape_md
 
 with data_errors():
     data = datasets("corridors", "nodes", "segments")
     corridors, nodes, segments = data["corridors"], data["nodes"], data["segments"]
-    legs, _skipped = geo.leg_paths(segments, nodes)
+    legs, _skipped = leg_paths()
     presets = maps.view_presets(legs, corridors)
 
     head, picker = st.columns([3, 2], vertical_alignment="bottom")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qazdash import geo, routes
 from qazdash import statistics as stats_logic
 from qazdash.datasets import load_shipped
 from qazdash.i18n import get_language
@@ -46,3 +47,25 @@ def _prepared_statistics(version_id: int, lang: str) -> pd.DataFrame:
 def prepared_statistics() -> pd.DataFrame:
     """The current statistics with the columns the statistics logic derives, prepared once per version and language."""
     return _prepared_statistics(current_versions()["statistics"], get_language())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _leg_paths(segments_version: int, nodes_version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return geo.leg_paths(_dataset("segments", segments_version), _dataset("nodes", nodes_version))
+
+
+def leg_paths() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(drawable legs with their geometry, legs that cannot be drawn): once per data version."""
+    versions = current_versions()
+    return _leg_paths(versions["segments"], versions["nodes"])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _leg_figures(segments_version: int, nodes_version: int) -> pd.DataFrame:
+    return routes.leg_figures(_dataset("segments", segments_version), _dataset("nodes", nodes_version))
+
+
+def leg_figures() -> pd.DataFrame:
+    """Each leg's figures with their basis (sourced or estimated): once per data version."""
+    versions = current_versions()
+    return _leg_figures(versions["segments"], versions["nodes"])
