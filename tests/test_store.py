@@ -115,3 +115,65 @@ def test_sqlite_is_the_default(monkeypatch, tmp_path):
     s = Store.open()
     assert s.engine.url.get_backend_name() == "sqlite"
     assert (tmp_path / "sub" / "q.db").exists()
+
+
+def test_raw_files_are_kept_compressed_and_come_back_byte_for_byte(store, shipped):
+    raw = ("node_id;name_en\n" + "kz_test_place;Test place — Тест\n" * 5000).encode("utf-8") + b"\xff\x00"
+    new = shipped["nodes"].head(1).assign(node_id="kz_test_place")
+    version = store.commit("nodes", new, author="a", source_name="big.csv", raw=memoryview(raw),
+                           raw_sha256="0" * 64)
+    assert store.raw_file(version.id) == ("big.csv", raw)
+    assert version.sha256 == "0" * 64  # the hash the caller already computed is recorded, not recomputed
+    with store.engine.connect() as conn:
+        codec, size, stored = conn.execute(sa.text(
+            "select compression, size, length(content) from raw_files where version_id = :v"), {"v": version.id}).one()
+    assert (codec, size) == ("zstd", len(raw))
+    assert stored < len(raw) / 20
+
+
+def test_migration_0002_keeps_raw_files_written_before_it_readable(tmp_path, shipped):
+    from alembic import command
+    from alembic.config import Config
+
+    from qazdash.store import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = Store(sa.create_engine(url))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+
+    def migrate(step, target):
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+
+    migrate(command.upgrade, "0001")
+    with store.engine.begin() as conn:  # a version and its raw file as revision 0001 wrote them
+        conn.execute(sa.text("insert into dataset_versions (kind, created_at, author, source_name, sha256, "
+                             "row_count, action, note) values ('nodes', '2026-11-01', 'a', 'old.csv', 'x', 0, "
+                             "'append', '')"))
+        conn.execute(sa.text("insert into raw_files values (1, 'old.csv', :c)"), {"c": b"old,bytes\n"})
+    migrate(command.upgrade, "head")
+    assert store.raw_file(1) == ("old.csv", b"old,bytes\n")
+    new = store.commit("nodes", shipped["nodes"].head(1), author="a", source_name="new.csv", raw=b"new,bytes\n")
+    migrate(command.downgrade, "0001")  # going back decompresses, so the old code reads plain bytes again
+    with store.engine.connect() as conn:
+        contents = dict(conn.execute(sa.text("select version_id, content from raw_files")).all())
+    assert contents == {1: b"old,bytes\n", new.id: b"new,bytes\n"}
+
+
+def test_parquet_snapshots_written_before_the_arrow_format_stay_readable(store, shipped):
+    import io
+
+    nodes = shipped["nodes"].head(2)
+    buf = io.BytesIO()
+    nodes.to_parquet(buf, index=False)
+    version = store.commit("nodes", nodes, author="a", source_name="old.csv", mode="replace")
+    with store.engine.begin() as conn:  # as versions were stored before snapshots moved to Arrow IPC
+        conn.execute(sa.text("update dataset_snapshots set format = 'parquet', data = :d where version_id = :v"),
+                     {"d": buf.getvalue(), "v": version.id})
+    assert store.read("nodes")["node_id"].tolist() == nodes["node_id"].tolist()
+    rolled = store.rollback("nodes", version.id, author="a")
+    store.commit("nodes", shipped["nodes"].iloc[2:3], author="a", source_name="more.csv")
+    assert store.read("nodes")["node_id"].tolist() == shipped["nodes"]["node_id"].iloc[:3].tolist()
+    assert len(store.read("nodes", rolled.id)) == 2
