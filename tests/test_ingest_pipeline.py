@@ -138,3 +138,62 @@ def test_templates_have_headers_and_two_valid_examples(kind, seeded_store):
     assert len(template_frame(kind)) == 2
     p = prepare(template_csv(kind), f"{kind}.csv", seeded_store)
     assert p.kind == kind and p.ok, p.problems
+
+
+def _stats_csv(rows: list[tuple[str, str, str, str, str]]) -> bytes:
+    """``metric_id, metric, period, value, source`` rows as a statistics file (unit and value type fixed)."""
+    lines = ["metric_id,metric,unit,period,value,source,value_type"]
+    lines += [f"{mid},{metric},million_tonnes,{period},{value},{source},actual"
+              for mid, metric, period, value, source in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_reused_ids_conflict_only_when_the_key_differs(seeded_store):
+    current = seeded_store.read("statistics")
+    first, second = current.iloc[0], current.iloc[1]
+    data = _stats_csv([
+        # the same row again (same id, same metric+period+source): a duplicate, not a conflict
+        (first.metric_id, first.metric, first.period, "1.5", first.source),
+        # a known id on another row (other period): a conflict
+        (second.metric_id, second.metric, "1999", "2.5", second.source),
+        # a known id, same metric and period, other source: a conflict
+        (first.metric_id + "x", "test_metric", "2024", "3", "Test"),
+        (current.iloc[2].metric_id, current.iloc[2].metric, current.iloc[2].period, "4", "Other source"),
+        ("up-new-1", "test_metric", "2025", "5", "Test"),  # new id, new key: fine
+    ])
+    p = prepare(data, "conflicts.csv", seeded_store)
+    conflicts = [(x.row, x.column, x.value, x.rule) for x in p.problems]
+    assert conflicts == [(3, "metric_id", second.metric_id, "unique_current"),
+                         (5, "metric_id", current.iloc[2].metric_id, "unique_current")]
+    assert "already the metric_id of another row in the current statistics" in p.problems[0].message
+    assert p.valid_frame.index.tolist() == [2, 4, 6]
+    assert p.duplicates.index.tolist() == [2]
+
+
+def test_reuploading_a_committed_file_gives_duplicates_not_conflicts(seeded_store):
+    data = _stats_csv([(f"up-r-{i}", f"test_metric_{i % 3}", f"20{10 + i % 7}", str(i), "Test") for i in range(40)])
+    commit(prepare(data, "r.csv", seeded_store), seeded_store, author="a")
+    again = prepare(data, "r.csv", seeded_store)
+    assert again.ok and not again.problems
+    assert again.duplicates.index.tolist() == list(range(2, 42))
+    assert rows_to_commit(again, "skip").empty
+
+
+@pytest.mark.parametrize("code_limit", [1 << 62, 4])  # 4: the combined key codes are renumbered on the way
+def test_find_duplicates_matches_whole_keys(code_limit, monkeypatch):
+    import pandas as pd
+
+    from qazdash.ingest import pipeline
+    from qazdash.schema import get_schema
+
+    monkeypatch.setattr(pipeline, "_CODE_LIMIT", code_limit)
+    current = pd.DataFrame({"metric": ["a", "a", "b", "c"], "period": ["2024", "2025", "2024", None],
+                            "source": ["S", "S", "T", "S"]}, dtype="str")
+    valid = pd.DataFrame({"metric": ["a", "a", "b", "b", "c", "c", "d"],
+                          "period": ["2024", "2025", "2025", "2024", None, "", "2024"],
+                          "source": ["S", "T", "T", "T", "S", "S", "S"]}, dtype="str",
+                         index=[10, 11, 12, 13, 14, 15, 16])
+    found = pipeline.find_duplicates(valid, current, get_schema("statistics"))
+    # whole (metric, period, source) keys only; a missing period is the same as an empty one
+    assert found.index.tolist() == [10, 13, 14, 15]
+    assert list(found.columns) == ["metric", "period", "source"]

@@ -295,36 +295,63 @@ def _merge_options(base: ReadOptions, saved: ReadOptions) -> ReadOptions:
 
 # -- comparison with the current data ----------------------------------------------------------
 
-def _key_strings(frame: pd.DataFrame, key: list[str]) -> pd.Series:
-    parts = [frame[c].astype("string").fillna("") for c in key]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out + "\x1f" + p
-    return out
+_CODE_LIMIT = 1 << 62  # combined key codes stay below this (int64)
+
+
+def _positions(part: pa.ChunkedArray, values: pa.Array) -> np.ndarray:
+    """Position of each cell of ``part`` in ``values`` (-1 where it is not there)."""
+    return pc.fill_null(pc.index_in(part, value_set=values), -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetSchema) -> pd.DataFrame:
-    """Valid rows whose duplicate key (same URL / place id / metric+period+source) is in ``current``."""
+    """Valid rows whose duplicate key (same URL / place id / metric+period+source) is in ``current``.
+
+    Each key column is encoded as its position among the current column's distinct values (Arrow hash
+    lookups), the positions are combined into one integer per row, and the rows' integers are looked up
+    among the current rows' (numpy): no Python object per cell.
+    """
     key = list(schema.duplicate_key)
     if valid.empty or current is None or current.empty or not set(key) <= set(valid.columns):
         return valid.iloc[0:0][[c for c in key if c in valid.columns]]
-    current_keys = set(_key_strings(current, key))
-    parts = [valid[c].astype("string").fillna("") for c in key]
-    if any(_may_contain(p, b"\x1f") for p in parts):  # a value holds the joiner: compare whole keys only
-        mask = _key_strings(valid, key).isin(current_keys).to_numpy()
-    else:  # a key can only match when each of its parts is a current value of that column
-        maybe = np.ones(len(valid), dtype=bool)
-        for part, column in zip(parts, key, strict=True):
-            maybe &= part.isin(set(current[column].astype("string").fillna(""))).to_numpy(dtype=bool)
-        mask = np.zeros(len(valid), dtype=bool)
-        if maybe.any():
-            mask[maybe] = _key_strings(valid[maybe], key).isin(current_keys).to_numpy()
+    mine = np.zeros(len(valid), dtype=np.int64)
+    theirs = np.zeros(len(current), dtype=np.int64)
+    found = np.ones(len(valid), dtype=bool)
+    size = 1  # codes are in range(size)
+    for column in key:
+        current_part = _key_part(current, column)
+        values = pc.unique(current_part)
+        if isinstance(values, pa.ChunkedArray):  # pragma: no cover - pyarrow returns an Array
+            values = values.combine_chunks()
+        mine_part = _positions(_key_part(valid, column), values)
+        found &= mine_part >= 0
+        if not found.any():
+            return valid.iloc[0:0][key]
+        if size * len(values) >= _CODE_LIMIT:  # renumber the combined codes densely before they could overflow
+            distinct, theirs = np.unique(theirs, return_inverse=True)
+            at = np.minimum(np.searchsorted(distinct, mine), len(distinct) - 1)
+            found &= distinct[at] == mine
+            mine, size = at, len(distinct)
+        mine = mine * len(values) + np.maximum(mine_part, 0)
+        theirs = theirs * len(values) + _positions(current_part, values)
+        size *= len(values)
+    mask = found.copy()
+    mask[found] = np.isin(mine[found], theirs)
     return valid.loc[mask, key]
+
+
+def _key_part(frame: pd.DataFrame, column: str) -> pa.ChunkedArray:
+    """One duplicate-key column as Arrow text (numbers as pandas writes them), missing → ""."""
+    return arrow_text(frame[column].astype("string").fillna(""))
 
 
 def _unique_conflicts(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetSchema,
                       file_name: str) -> list[Problem]:
-    """Unique ids (``article_id``, ``metric_id``) already used by a *different* current row."""
+    """Unique ids (``article_id``, ``metric_id``) already used by a *different* current row.
+
+    Each incoming id is looked up once in the current ids (the first current row with that id counts),
+    and its duplicate key is compared with that row's, column by column, in Arrow: re-uploading the same
+    rows is not a conflict, and only the real conflicts become ``Problem`` objects.
+    """
     problems: list[Problem] = []
     if current is None or current.empty or valid.empty:
         return problems
@@ -332,18 +359,19 @@ def _unique_conflicts(valid: pd.DataFrame, current: pd.DataFrame, schema: Datase
     for f in schema.fields:
         if not f.unique or f.name in key or f.name not in valid.columns or f.name not in current.columns:
             continue
-        cur = pd.Series(_key_strings(current, key).to_numpy(), index=current[f.name].astype("string").to_numpy())
-        cur = cur[~cur.index.duplicated()]
         ids = valid[f.name].astype("string")
-        hit = ids.isin(set(cur.index))
-        if not hit.any():
+        at = pc.index_in(arrow_text(ids), value_set=arrow_text(current[f.name].astype("string")).combine_chunks(),
+                         skip_nulls=True)  # position of the first current row with the same id, null if none
+        if at.null_count == len(at):
             continue
-        incoming_keys = _key_strings(valid.loc[hit], key)
-        for idx, value in ids[hit].items():
-            if cur[value] != incoming_keys[idx]:
-                problems.append(Problem(file_name, int(idx), f.name, str(value), "unique_current",
-                                        f"'{value}' is already the {f.name} of another row in the current "
-                                        f"{schema.kind}; choose a new id"))
+        differs = np.zeros(len(valid), dtype=bool)
+        for column in key:
+            theirs = _key_part(current, column).take(at)  # null where the id is new
+            differs |= _arrow_mask(pc.not_equal(_key_part(valid, column), theirs))
+        for idx, value in zip(valid.index[differs], ids[differs], strict=True):
+            problems.append(Problem(file_name, int(idx), f.name, str(value), "unique_current",
+                                    f"'{value}' is already the {f.name} of another row in the current "
+                                    f"{schema.kind}; choose a new id"))
     return problems
 
 
