@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -168,22 +171,49 @@ def test_almaty_busan_via_qingdao_and_via_lianyungang(shipped_graph):
     assert any("about 5 days" in text for text, _ in lyg.quoted_times)
 
 
-def test_almaty_constanta_trans_caspian_and_none_via_russia(shipped_graph, shipped):
+def test_almaty_constanta_trans_caspian_is_unchanged_by_the_russian_route(shipped_graph):
     found = routes.find_routes(shipped_graph, "kz_almaty", "ro_constanta")
-    assert [r.nodes[3] for r in found] == ["kz_kuryk_port", "kz_aktau_port"]
-    aktau = found[1]
+    assert [r.nodes[3] for r in found] == ["kz_kuryk_port", "kz_aktau_port", "kz_aktobe"]
+    kuryk, aktau = found[0], found[1]
     # 1307 + 499 + 372 + 436 (ferry) + 695 + 1077 (sea)
     assert aktau.distance_km == pytest.approx(4386)
     assert aktau.sourced_days == pytest.approx(0.9)  # the Aktau–Alat ferry, implied by the port statement
     assert aktau.countries == ["KAZ", "AZE", "GEO", "ROU"]
     assert aktau.gauge_breaks == [] and aktau.mode_changes == 3
-    assert found[0].distance_km == pytest.approx(1307 + 499 + 368 + 406 + 695 + 1077)
-    assert found[0].sourced_days == pytest.approx(0.75)
+    assert kuryk.distance_km == pytest.approx(1307 + 499 + 368 + 406 + 695 + 1077)
+    assert kuryk.sourced_days == pytest.approx(0.75)
+    assert kuryk.corridors == aktau.corridors == ["titr_middle_corridor"]
+    assert len(kuryk.border_crossings) == len(aktau.border_crossings) == 3
     assert any("20–22 days" in text for text, _ in aktau.quoted_times)
-    # the data has no leg from Russia towards Romania: no route via Russia reaches Constanța
-    assert all("RUS" not in r.countries for r in found)
-    missing = routes.corridors_not_connecting(found, list(shipped["corridors"]["corridor_id"]))
-    assert "northern_route_russia" in missing and "titr_middle_corridor" not in missing
+
+
+def test_almaty_constanta_via_russia_and_novorossiysk(shipped_graph, shipped):
+    """Issue #3's last example. Hand sum of the rows in segments.csv: Almaty–Saksaulskaya 1307,
+    Saksaulskaya–Beineu 499, Beineu–Aktobe 572 (rail, geodesic estimates), Aktobe–Novorossiysk 1582 (rail,
+    geodesic estimate), Novorossiysk–Constanța 774 (sea, searoute estimate, 1.2 days at 15 knots)."""
+    found = routes.find_routes(shipped_graph, "kz_almaty", "ro_constanta")
+    [russia] = [r for r in found if "RUS" in r.countries]
+    assert russia.nodes == ["kz_almaty", "kz_saksaulskaya", "kz_beineu", "kz_aktobe", "ru_novorossiysk",
+                            "ro_constanta"]
+    assert russia.distance_km == pytest.approx(4734)
+    assert russia.km_by_mode == {"rail": 3960, "sea": 774}
+    assert russia.share_by_mode["rail"] == pytest.approx(3960 / 4734)
+    assert russia.share_by_mode["sea"] == pytest.approx(774 / 4734)
+    assert russia.countries == ["KAZ", "RUS", "ROU"]
+    assert russia.border_crossings == [("kz_aktobe", "ru_novorossiysk"), ("ru_novorossiysk", "ro_constanta")]
+    assert russia.gauge_breaks == [] and russia.mode_changes == 1
+    # nothing on this route is sourced: every distance and every day is an estimate, and says so
+    assert russia.sourced_km == 0 and russia.sourced_days == 0
+    assert russia.days == pytest.approx(3960 / 700 + 1.2)
+    assert set(russia.legs["days_basis"]) == {routes.ESTIMATED}
+    assert russia.corridors == ["titr_middle_corridor", "southern_route_iran", "northern_route_russia"]
+    assert [t for t, _ in russia.quoted_times] == [
+        "Kazzinc said container trains bring its cargo from Novo-Ust-Kamenogorsk to the Russian port within 7 days"]
+    assert "metalukraine.com" in russia.quoted_times[0][1]
+    # it is the longest of the three, and now every corridor towards Europe by the Black Sea connects
+    assert found[-1] is russia
+    assert "northern_route_russia" not in routes.corridors_not_connecting(
+        found, list(shipped["corridors"]["corridor_id"]))
 
 
 def test_astana_duisburg_via_russia_crosses_two_gauges(shipped_graph):
@@ -197,10 +227,13 @@ def test_routes_table_and_figure(shipped_graph, shipped):
     found = routes.find_routes(shipped_graph, "kz_almaty", "ro_constanta")
     names = dict(zip(shipped["nodes"]["node_id"], shipped["nodes"]["name_en"], strict=True))
     table = routes.routes_table(found, shipped["nodes"], names.get, str)
-    assert list(table["route"]) == [1, 2]
+    assert list(table["route"]) == [1, 2, 3]
     assert table.loc[1, "via"] == "Aktau seaport – Baku International Sea Trade Port (Alat) – Poti"
     assert table.loc[1, "border_crossings"] == 3
-    table["label"] = ["a", "b"]
+    russia = table.loc[2]
+    assert (russia["via"], russia["countries"], russia["border_crossings"]) == ("Novorossiysk", "KAZ → RUS → ROU", 2)
+    assert (russia["distance_km"], russia["share_ferry"], russia["gauge_breaks"]) == (4734, 0, 0)
+    table["label"] = ["a", "b", "c"]
     fig = routes.comparison_figure(table, 2)
     assert [t.name for t in fig.data if t.type == "bar"] == ["rail", "ferry", "sea"]
 
@@ -209,5 +242,68 @@ def test_origins_and_destinations(shipped):
     origins = routes.origins(shipped["nodes"], shipped["segments"])
     destinations = routes.destinations(shipped["nodes"], shipped["segments"])
     assert "kz_almaty" in origins and all(o.startswith("kz_") for o in origins)
-    assert {"kr_busan", "ro_constanta", "de_duisburg"} <= set(destinations)
+    assert {"kr_busan", "ro_constanta", "de_duisburg", "ru_novorossiysk"} <= set(destinations)
     assert "cn_tianjin" not in destinations  # listed in nodes.csv but on no leg
+
+
+# -- the qazdash additions to the reference set (scripts/seed_reference_data.py) ---------------------------
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    spec = importlib.util.spec_from_file_location("seed_reference_data", ROOT / "scripts" / "seed_reference_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["nodes", "segments"])
+def test_shipped_tables_are_the_reference_plus_the_documented_additions(seed, name):
+    """Re-running the seed script gives the shipped file byte for byte: the additions survive a re-seed."""
+    reference = seed.DEFAULT_REFERENCE / f"{name}.csv"
+    if not reference.exists():
+        pytest.skip(f"reference set not found at {reference}")
+    frame = pd.read_csv(reference, dtype=str, keep_default_na=False)
+    out = seed.with_additions(name, frame).to_csv(index=False)
+    assert out == (ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8")
+    assert len(out.splitlines()) == len(frame) + len(seed.ADDITIONS[name]) + 1
+
+
+def test_an_addition_whose_key_the_reference_gains_stops_the_seed(seed):
+    segments = pd.DataFrame([seed.ADDITIONS["segments"][0]])
+    with pytest.raises(SystemExit, match=r"key \['northern_route_russia', '8'\]"):
+        seed.with_additions("segments", segments)
+
+
+def test_additions_are_sourced_and_their_figures_are_the_computed_ones(seed, shipped):
+    """The rail leg is the WGS84 geodesic between the node points, the sea leg searoute's length at 15 knots;
+    every row cites the page it relies on and says it is a qazdash addition."""
+    nodes = shipped["nodes"].set_index("node_id")
+    for row in seed.ADDITIONS["nodes"] + seed.ADDITIONS["segments"]:
+        assert row["source"].startswith(seed.NOVOROSSIYSK_SOURCE) and "qazdash addition" in row["notes"]
+    rail, sea = seed.ADDITIONS["segments"]
+    from pyproj import Geod
+
+    a, b = nodes.loc[rail["from_node"]], nodes.loc[rail["to_node"]]
+    km = Geod(ellps="WGS84").inv(a["lon"], a["lat"], b["lon"], b["lat"])[2] / 1000
+    assert rail["distance_km"] == f"{km:.0f}" == "1582"
+    assert routes.distance_basis(rail["notes"], km)[0] == routes.ESTIMATED
+    assert rail["typical_transit_days"] == ""  # no source gives this leg's time
+    searoute = pytest.importorskip("searoute")
+    a, b = nodes.loc[sea["from_node"]], nodes.loc[sea["to_node"]]
+    km = searoute.searoute([a["lon"], a["lat"]], [b["lon"], b["lat"]], units="km")["properties"]["length"]
+    assert sea["distance_km"] == f"{km:.0f}" == "774"
+    assert sea["typical_transit_days"] == f"{km / routes.KNOT_KM_PER_DAY / 15:.1f}" == "1.2"
+    assert routes.days_basis(sea["notes"], 1.2) == (routes.ESTIMATED, "estimate at 15 knots, port time excluded")
+
+
+def test_novorossiysk_lies_in_russia_on_the_shipped_basemap(shipped):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    node = shipped["nodes"].set_index("node_id").loc["ru_novorossiysk"]
+    countries = gpd.read_file(ROOT / "data" / "basemap" / "countries.geojson")
+    inside = countries[countries.contains(Point(node["lon"], node["lat"]))]
+    assert list(inside["name"]) == ["Russia"]
+    assert node["coord_check"].startswith("VERIFIED") and "inside RUS (Natural Earth 50m" in node["coord_check"]
