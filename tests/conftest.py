@@ -26,6 +26,17 @@ from qazdash.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_db(tmp_path_factory) -> Iterator[Path]:
+    """A session-wide SQLite file for what runs before ``isolated_db`` (module- and session-scoped fixtures),
+    so no test ever reads or writes the developer's ``var/qazdash.db`` or a database named in the shell."""
+    path = tmp_path_factory.mktemp("session-db") / "qazdash.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("QAZDASH_DB_PATH", str(path))
+        mp.delenv("QAZDASH_DATABASE_URL", raising=False)
+        yield path
+
+
 @pytest.fixture(autouse=True)
 def isolated_db(tmp_path, monkeypatch) -> Path:
     """Every test gets its own SQLite file and never sees QAZDASH_DATABASE_URL from the shell."""

@@ -56,11 +56,11 @@ def test_url_reproduces_filters_view_selection_and_route():
     assert at.radio(key="map_route").value == "2"
     text = page_text(at)
     assert "#### Port of Kuryk" in text
-    # the Trans-Caspian routes exist; the data has no link from Russia to Constanța and says so
+    # two Trans-Caspian routes and one via Russia and Novorossiysk; the corridors towards Asia connect nothing
     vias = list(table_with(at, "border_crossings")["via"])
-    assert len(vias) == 2 and all("Alat" in v for v in vias)
+    assert len(vias) == 3 and all("Alat" in v for v in vias[:2]) and vias[2] == "Novorossiysk"
     assert "No route in the data connects these places through:" in text
-    assert "Northern route via Russia" in text
+    assert "Kazakhstan – Qingdao – Asia-Pacific" in text and "Northern route via Russia" not in text
     assert "KTZ reported Altynkol→Constanta via Poti/Batumi in 20–22 days (2024)" in text
 
 
@@ -89,7 +89,7 @@ def test_selecting_a_corridor_lists_its_legs_with_the_basis_of_each_figure():
 
 
 def test_filters_that_match_nothing_say_what_to_change():
-    at = open_page("map", {"map_corridors": "northern_route_russia", "map_modes": "sea"})
+    at = open_page("map", {"map_corridors": "northern_route_russia", "map_modes": "ferry"})
     assert_no_errors(at)
     assert any("Nothing matches these filters" in i.value for i in at.info)
 
