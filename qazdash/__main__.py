@@ -20,10 +20,10 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
 def _store():
-    from qazdash.datasets import load_shipped
+    from qazdash.datasets import load_shipped, shipped_digests
     from qazdash.store import Store
 
-    return Store.open(seed=load_shipped)
+    return Store.open(seed=load_shipped, seed_digests=shipped_digests)
 
 
 def _mapping(store, name: str | None) -> tuple[str | None, dict[str, str] | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -46,3 +47,10 @@ def load_shipped(directory: Path | None = None) -> dict[str, pd.DataFrame]:
             problems,
         )
     return {kind: r.frame.reset_index(drop=True) for kind, r in results.items()}
+
+
+def shipped_digests(directory: Path | None = None) -> dict[str, str]:
+    """``{kind: sha256 of its file in data/}``: cheap, so a start can tell whether the shipped data changed."""
+    directory = directory or data_dir()
+    return {kind: hashlib.sha256((directory / get_schema(kind).file_name).read_bytes()).hexdigest()
+            for kind in KIND_ORDER}

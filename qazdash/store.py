@@ -187,12 +187,13 @@ class Store:
         self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
 
     @classmethod
-    def open(cls, url: str | None = None, *, seed: Callable[[], dict[str, pd.DataFrame]] | None = None) -> Store:
-        """Open the database at ``url``, migrate it to the latest schema, seed empty kinds from ``seed``."""
+    def open(cls, url: str | None = None, *, seed: Callable[[], dict[str, pd.DataFrame]] | None = None,
+             seed_digests: Callable[[], dict[str, str]] | None = None) -> Store:
+        """Open the database at ``url``, migrate it to the latest schema, seed it from ``seed`` (``seed_shipped``)."""
         store = cls(make_engine(url))
         store.upgrade()
         if seed is not None:
-            store.seed_missing(seed)
+            store.seed_shipped(seed, seed_digests() if seed_digests else None)
         return store
 
     # -- schema -----------------------------------------------------------------------------
@@ -281,29 +282,52 @@ class Store:
             sa.select(current_t.c.version_id).where(current_t.c.kind == kind).with_for_update()
         ).scalar_one_or_none()
 
-    def seed_missing(self, load: Callable[[], dict[str, pd.DataFrame]]) -> list[str]:
-        """Make the shipped data version 1 of each kind that has no version yet; returns kinds seeded."""
-        if all(k in self.current_versions() for k in KIND_ORDER):
+    def seed_shipped(self, load: Callable[[], dict[str, pd.DataFrame]],
+                     digests: dict[str, str] | None = None) -> list[str]:
+        """Make the shipped data the current version of each kind that has none, or whose current version is
+        an older shipped version; returns the kinds written.
+
+        ``digests`` (``{kind: sha256 of the shipped file}``) are recorded as each seed version's sha256; a kind
+        whose current version is a seed with another digest gets the new shipped rows as a new version (so a
+        release with corrected data reaches existing databases). A kind analysts have changed (its current
+        version is an upload or a rollback) is left alone. ``load`` runs only when something is to be written.
+        """
+        with self.engine.connect() as conn:
+            current = {row.kind: row for row in conn.execute(
+                sa.select(current_t.c.kind, versions_t.c.action, versions_t.c.sha256)
+                .select_from(current_t.join(versions_t, versions_t.c.id == current_t.c.version_id)))}
+
+        def stale(action: str, sha256: str, kind: str) -> bool:
+            return digests is not None and action == "seed" and sha256 != digests.get(kind, sha256)
+
+        todo = [k for k in KIND_ORDER if k not in current or stale(current[k].action, current[k].sha256, k)]
+        if not todo:
             return []
         frames = load()
-        seeded = []
-        for kind in KIND_ORDER:
+        written = []
+        for kind in todo:
             try:
                 with self._writer.begin() as conn:
-                    if self._lock_current(conn, kind) is not None:
-                        continue
+                    base = self._lock_current(conn, kind)
+                    if base is not None:  # re-checked under the lock: another replica may have been first
+                        action, sha256 = conn.execute(sa.select(versions_t.c.action, versions_t.c.sha256)
+                                                      .where(versions_t.c.id == base)).one()
+                        if not stale(action, sha256, kind):
+                            continue
                     data = frame_to_snapshot(frames[kind])
                     vid = self._insert_version(
                         conn, kind, frames[kind], author="qazdash (shipped data)",
-                        source_name=f"data/{get_schema(kind).file_name}", sha256=sha256_of(data),
-                        action="seed", based_on=None, note="Shipped reference data (see data/SOURCES.md)",
+                        source_name=f"data/{get_schema(kind).file_name}",
+                        sha256=digests[kind] if digests else sha256_of(data), action="seed", based_on=base,
+                        note="Shipped reference data (see data/SOURCES.md)" if base is None else
+                        "Shipped reference data updated with a new release (see data/SOURCES.md)",
                         snapshot=data,
                     )
-                    conn.execute(current_t.insert().values(kind=kind, version_id=vid, updated_at=datetime.now(UTC)))
-                    seeded.append(kind)
+                    self._set_current(conn, kind, vid)
+                    written.append(kind)
             except IntegrityError:
                 continue  # another replica seeded this kind at the same moment
-        return seeded
+        return written
 
     def commit(self, kind: str, frame: pd.DataFrame, *, author: str, source_name: str,
                raw: bytes | memoryview | None = None, raw_sha256: str | None = None,

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qazdash.datasets import load_shipped
+from qazdash.datasets import load_shipped, shipped_digests
 from qazdash.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,6 +139,6 @@ def db_url(request, isolated_db) -> str:
 @pytest.fixture
 def store(db_url, shipped) -> Iterator[Store]:
     """A migrated store seeded with the shipped data, on SQLite and on PostgreSQL."""
-    s = Store.open(db_url, seed=lambda: shipped)
+    s = Store.open(db_url, seed=lambda: shipped, seed_digests=shipped_digests)  # as the app opens it
     yield s
     s.engine.dispose()

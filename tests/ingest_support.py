@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from qazdash.datasets import shipped_digests
 from qazdash.store import Store
 
 
 @pytest.fixture(scope="session", name="seeded_template")
 def seeded_template_fixture(tmp_path_factory, shipped) -> Path:
     path = tmp_path_factory.mktemp("ingest_template") / "seeded.db"
-    store = Store.open(f"sqlite:///{path}", seed=lambda: shipped)
+    store = Store.open(f"sqlite:///{path}", seed=lambda: shipped, seed_digests=shipped_digests)  # as the app
     store.engine.dispose()
     return path
 

@@ -177,3 +177,31 @@ def test_parquet_snapshots_written_before_the_arrow_format_stay_readable(store, 
     store.commit("nodes", shipped["nodes"].iloc[2:3], author="a", source_name="more.csv")
     assert store.read("nodes")["node_id"].tolist() == shipped["nodes"]["node_id"].iloc[:3].tolist()
     assert len(store.read("nodes", rolled.id)) == 2
+
+
+def test_a_new_release_of_the_shipped_data_reaches_kinds_analysts_have_not_changed(db_url, shipped):
+    digests = {kind: f"{kind}-release-1" for kind in shipped}
+    store = Store.open(db_url, seed=lambda: shipped, seed_digests=lambda: digests)
+    first = store.current_versions()
+    assert {store.version(v).sha256 for v in first.values()} == set(digests.values())
+    assert store.seed_shipped(lambda: shipped, digests) == []  # same release: nothing written, nothing loaded
+
+    store.commit("corridors", shipped["corridors"].head(1), author="analyst", source_name="c.csv")
+    changed = store.current_versions()["corridors"]
+    release2 = dict(shipped, nodes=shipped["nodes"].head(5), corridors=shipped["corridors"].head(2))
+    digests2 = dict(digests, nodes="nodes-release-2", corridors="corridors-release-2")
+
+    assert store.seed_shipped(lambda: release2, digests2) == ["nodes"]
+    nodes_version = store.version(store.current_versions()["nodes"])
+    assert (nodes_version.action, nodes_version.based_on, nodes_version.sha256) == ("seed", first["nodes"],
+                                                                                   "nodes-release-2")
+    assert len(store.read("nodes")) == 5
+    assert store.current_versions()["corridors"] == changed  # an analyst's version is never replaced
+    assert len(store.read("nodes", first["nodes"])) == len(shipped["nodes"])  # the old release stays
+
+
+def test_loading_the_shipped_data_is_skipped_when_nothing_changed(store, shipped):
+    def fail():
+        raise AssertionError("the shipped data was loaded although every kind is current")
+
+    assert store.seed_shipped(fail) == []

@@ -7,7 +7,7 @@ import streamlit as st
 
 from qazdash import geo, routes
 from qazdash import statistics as stats_logic
-from qazdash.datasets import load_shipped
+from qazdash.datasets import load_shipped, shipped_digests
 from qazdash.i18n import get_language
 from qazdash.store import Store
 
@@ -15,7 +15,7 @@ from qazdash.store import Store
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
     """One store (one pooled engine) per process, migrated and seeded on first use."""
-    return Store.open(seed=load_shipped)
+    return Store.open(seed=load_shipped, seed_digests=shipped_digests)
 
 
 def current_versions() -> dict[str, int]:
