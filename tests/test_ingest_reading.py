@@ -145,3 +145,25 @@ def test_repeated_header_names_are_kept_apart():
     table = read_table("Дата;Заголовок;Примечание;Примечание\n01.12.2025;Тест;a;b\n".encode(), "f.csv")
     assert table.detected.header_row == 1
     assert list(table.frame.columns) == ["Дата", "Заголовок", "Примечание", "Примечание (2)"]
+
+
+def test_bytes_that_are_not_utf8_after_the_first_mebibyte_are_found():
+    good = "id;название\n" + "".join(f"{i};Тест {i}\n" for i in range(1, 60_000))
+    bad_line = "60000;Тест\n".encode("cp1251")
+    raw = good.encode() + bad_line + "60001;Тест\n".encode()
+    assert len(good.encode()) > 1 << 20
+    with pytest.raises(QazdashDataError) as info:
+        read_table(raw, "big.csv")
+    at = len(good.encode()) + len(b"60000;")
+    assert (f"the text before line 60001 is UTF-8, but line 60001 has bytes that are not UTF-8 "
+            f"(0x{raw[at]:02X} at byte {at})") in info.value.message
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_file_with_or_without_quotes_reads_the_same_cells(quoted):
+    rows = [["1", "Aktau", "43.65"], ["2", "Baku port", "40.35"], ["3", "", "41.0"]]
+    text = "id,name,lat\n" + "".join(
+        ",".join(f'"{c}"' if quoted and c else c for c in row) + "\n" for row in rows)
+    table = read_table(text.encode(), "f.csv")
+    assert table.frame.to_numpy().tolist() == rows
+    assert table.frame.index.tolist() == [2, 3, 4]

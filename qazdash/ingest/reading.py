@@ -17,8 +17,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from qazdash.errors import Problem, QazdashDataError
@@ -152,8 +154,26 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return guess if controls <= 0.01 * len(text) else None
 
 
+def _as_one_value(buffer: pa.Buffer | memoryview, utf8: bool = False) -> pa.Array:
+    """The whole buffer as one binary (or string) value, without copying it: for Arrow's byte scans."""
+    data = buffer if isinstance(buffer, pa.Buffer) else pa.py_buffer(buffer)
+    offsets = pa.py_buffer(np.array([0, data.size], dtype=np.int64))
+    return pa.Array.from_buffers(pa.large_string() if utf8 else pa.large_binary(), 1, [None, offsets, data])
+
+
+def _is_utf8(data: memoryview) -> bool:
+    """Whether all of ``data`` is valid UTF-8 (Arrow's vectorised check, no copy)."""
+    try:
+        _as_one_value(data, utf8=True).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _utf8_error(data: memoryview) -> int | None:
     """Byte offset of the first invalid UTF-8 sequence, or ``None``: decoded in chunks, nothing kept."""
+    if _is_utf8(data):
+        return None
     decoder = codecs.getincrementaldecoder("utf-8")()
     chunk = 1 << 22
     for start in range(0, len(data), chunk):
@@ -385,14 +405,18 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
         progress(0.05, N_("Reading the file"))
 
     # pyarrow reads UTF-8: pass a UTF-8 file as it is (no copy), transcode anything else once.
+    # A file detected as UTF-8 or transcoded here is known to be valid UTF-8: pyarrow need not check it again.
+    utf8_checked = encoding != "utf-8-sig" and not options.encoding
     if encoding in ("utf-8", "utf-8-sig"):
         buffer = pa.py_buffer(data[3:] if bom or bytes(data[:3]) == codecs.BOM_UTF8 else data)
     else:
+        utf8_checked = True
         try:
             buffer = pa.py_buffer(codecs.decode(data, encoding).lstrip("\ufeff").encode("utf-8"))
         except UnicodeDecodeError as exc:
             raise unreadable(file_name, f"it is not valid {encoding} (byte 0x{data[exc.start]:02X} at position "
                              f"{exc.start}).", "Choose another encoding, or save the file as CSV UTF-8.") from None
+    quoted = pc.match_substring_regex(_as_one_value(buffer), '"').to_pylist()[0]  # RE2: memchr speed
     ragged: list[tuple[int, int, str]] = []
 
     def on_invalid(row) -> str:
@@ -406,10 +430,14 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
                 column_names=names, skip_rows=max(header_row - 1, 0) if header_row else 0,
                 skip_rows_after_names=1 if header_row else 0, block_size=1 << 24,
             ),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid),
+            # without a quote in the file no cell can hold a line break: pyarrow then splits the file
+            # into blocks without tracking quotes (faster)
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=quoted,
+                                             invalid_row_handler=on_invalid),
+            # large_string is what pandas' Arrow strings hold: no conversion of the offsets afterwards
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False, check_utf8=not utf8_checked,
             ),
         )
     except pa.ArrowInvalid as exc:
@@ -419,7 +447,7 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
                              "Check the quotes in the file, or export it again from the spreadsheet.") from None
         raise unreadable(file_name, f"the CSV parser stopped: {msg}") from None
     del buffer
-    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
+    frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.large_string() else None)
     del table
     start = (header_row or 0) + 1
     frame.index = pd.RangeIndex(start, start + len(frame))
