@@ -163,6 +163,138 @@ def _mask(data: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return pc.fill_null(data, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
+# -- byte-level facts about a text column ---------------------------------------------------------
+# Whole-column answers from the bytes behind an Arrow string column (a few ms per million cells) let
+# the usual clean column skip per-cell work; whenever a fact does not hold, the exact per-cell path runs.
+
+def _cell_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``(offsets, data)`` of a string chunk as numpy views: cell ``i`` is ``data[offsets[i]:offsets[i + 1]]``."""
+    wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+    buffers = chunk.buffers()
+    if buffers[1] is None:  # an empty array may come without buffers
+        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+    offsets = offsets[chunk.offset:chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _is_text(data: pa.ChunkedArray) -> bool:
+    return pa.types.is_string(data.type) or pa.types.is_large_string(data.type)
+
+
+def _chunk_text(chunk: pa.Array) -> bytes:
+    """The bytes of all cells of a string chunk, back to back."""
+    offsets, data = _cell_bytes(chunk)
+    return data[offsets[0]:offsets[-1]].tobytes() if len(offsets) else b""
+
+
+def _chunk_as_one_value(chunk: pa.Array) -> pa.Array:
+    """All cells of a string chunk as one binary value (no copy), for Arrow's byte scans."""
+    offsets, _ = _cell_bytes(chunk)
+    data = chunk.buffers()[2]
+    if data is None or not len(offsets) or offsets[-1] == offsets[0]:
+        return pa.array([b""], type=pa.large_binary())
+    bounds = pa.py_buffer(np.array([0, offsets[-1] - offsets[0]], dtype=np.int64))
+    return pa.Array.from_buffers(pa.large_binary(), 1, [None, bounds, data.slice(int(offsets[0]),
+                                                                                 int(offsets[-1] - offsets[0]))])
+
+
+def contains_bytes(data: pa.ChunkedArray, needle: bytes, ascii_case: bool = False) -> bool:
+    """Whether any cell of ``data`` contains ``needle`` (in any ASCII letter case with ``ascii_case``).
+
+    One RE2 search over each chunk's bytes (memchr speed for a literal), not one per cell.
+    """
+    if not _is_text(data):
+        return True
+    pattern = ("(?i)" if ascii_case else "") + "".join(f"\\x{{{b:02x}}}" for b in needle)
+    whole = [_chunk_as_one_value(chunk) for chunk in data.chunks if len(chunk)]
+    return bool(whole) and pc.any(pc.match_substring_regex(pa.chunked_array(whole), pattern)).as_py()
+
+
+def replace_byte(data: pa.ChunkedArray, old: bytes, new: bytes) -> pa.ChunkedArray:
+    """``pc.replace_substring(data, old, new)`` for one ASCII character by another: one pass over the bytes.
+
+    An ASCII byte never occurs inside a multi-byte UTF-8 character, and the lengths do not change, so
+    the offsets and missing values are kept as they are.
+    """
+    assert len(old) == len(new) == 1 and old.isascii() and new.isascii()
+    table = bytes.maketrans(old, new)
+    chunks = []
+    for chunk in data.chunks:
+        buffers = chunk.buffers()
+        if buffers[2] is None:
+            chunks.append(chunk)
+            continue
+        text = pa.py_buffer(buffers[2].to_pybytes().translate(table))
+        chunks.append(pa.Array.from_buffers(chunk.type, len(chunk), [buffers[0], buffers[1], text],
+                                            null_count=chunk.null_count, offset=chunk.offset))
+    return pa.chunked_array(chunks, type=data.type)
+
+
+def first_bytes(data: pa.ChunkedArray) -> np.ndarray:
+    """The first byte of each cell (0 for an empty cell)."""
+    parts = []
+    for chunk in data.chunks:
+        offsets, values = _cell_bytes(chunk)
+        if not len(values):
+            parts.append(np.zeros(len(chunk), dtype=np.uint8))
+            continue
+        starts = offsets[:-1]
+        first = values[np.minimum(starts, len(values) - 1)]
+        parts.append(np.where(offsets[1:] > starts, first, np.uint8(0)))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+
+
+def only_bytes(data: pa.ChunkedArray, allowed: bytes) -> bool:
+    """True when every cell of ``data`` consists only of the bytes in ``allowed``."""
+    if not _is_text(data):
+        return False
+    return all(not _chunk_text(chunk).translate(None, allowed) for chunk in data.chunks)
+
+
+def plain_edges(data: pa.ChunkedArray) -> bool:
+    """True when no cell starts or ends with a space, a control character or a non-ASCII character.
+
+    Then trimming whitespace (ASCII or Unicode) changes nothing.
+    """
+    if not _is_text(data):
+        return False
+    for chunk in data.chunks:
+        offsets, values = _cell_bytes(chunk)
+        if not len(values):
+            continue
+        # An empty cell's start is the next cell's first byte and its end - 1 the previous cell's last
+        # byte (or a byte outside the cells): looking at those as well can only answer False, never wrongly True.
+        first = values[np.minimum(offsets[:-1], len(values) - 1)]
+        last = values[offsets[1:] - 1]  # (-1 → the buffer's last byte, as above)
+        # printable ASCII is 0x21..0x7E: anything else (wrapping below 0x21) is >= 0x5E after the shift
+        if (first - np.uint8(0x21) >= np.uint8(0x5E)).any() or (last - np.uint8(0x21) >= np.uint8(0x5E)).any():
+            return False
+    return True
+
+
+def trim_text(data: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``pc.utf8_trim_whitespace`` (as pandas' ``.str.strip()`` on Arrow text); the same array when nothing to trim."""
+    return data if plain_edges(data) else pc.utf8_trim_whitespace(data)
+
+
+def float_cast(data: pa.ChunkedArray, digits: bytes) -> pa.ChunkedArray | None:
+    r"""Arrow's float parse of every cell when all cells are made of ``digits`` and it accepts each; else None.
+
+    Arrow parses floats with fast_float, which (without letters other than e/E) accepts exactly
+    ``-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?``: a cell it accepts is a plain number by our patterns too.
+    """
+    if not only_bytes(data, digits):
+        return None
+    if pc.min(pc.binary_length(data)).as_py() == 0:  # an empty cell is not a number (missing is)
+        data = pc.if_else(pc.equal(pc.binary_length(data), 0), _NULL_TEXT, data)
+    try:
+        return pc.cast(data, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def _object_text(s: pd.Series) -> pd.Series:
     """A ``str`` column as Python objects with ``None`` for missing (what the value checks see)."""
     return s.astype(object).where(s.notna(), None)
@@ -170,6 +302,10 @@ def _object_text(s: pd.Series) -> pd.Series:
 
 def _parse_float(text: pa.ChunkedArray, present: np.ndarray) -> np.ndarray:
     """``pd.to_numeric(text, errors="coerce")`` as float64; the Arrow cast reads the plain numbers."""
+    if (pc.max(pc.binary_length(text)).as_py() or 0) <= 15:
+        parsed = float_cast(text, b"0123456789.+-")  # every cell a plain number of at most 15 characters
+        if parsed is not None:
+            return np.array(parsed.to_numpy(zero_copy_only=False), dtype="float64")
     plain = _mask(pc.and_(pc.match_substring_regex(text, _PLAIN_NUMBER), pc.less_equal(pc.utf8_length(text), 15)))
     try:
         values = pc.cast(pc.if_else(pa.array(plain), text, _NULL_TEXT), pa.float64()).to_numpy(zero_copy_only=False)
@@ -219,7 +355,7 @@ def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[p
 def _coerce_column(raw: pd.DataFrame, f: Field, file_name: str) -> tuple[pd.Series, list[Problem]]:
     """One column of ``_coerce``."""
     problems: list[Problem] = []
-    trimmed = pc.utf8_trim_whitespace(arrow_text(raw[f.name]))  # as pandas' .str.strip() on Arrow text
+    trimmed = trim_text(arrow_text(raw[f.name]))  # as pandas' .str.strip() on Arrow text
     empty = pc.equal(trimmed, "")
     arrow = pc.if_else(empty, _NULL_TEXT, trimmed) if pc.any(empty).as_py() else trimmed
     present = _mask(pc.is_valid(arrow)) if arrow.null_count else np.ones(len(arrow), dtype=bool)
@@ -245,8 +381,11 @@ def _coerce_column(raw: pd.DataFrame, f: Field, file_name: str) -> tuple[pd.Seri
         # few distinct values even in a large file: check each once, then look the cells up
         check = _valid_partial_date if f.dtype == "partial_date" else _valid_period
         distinct = pc.drop_null(pc.unique(arrow)).to_pylist()
-        good = pa.array([v for v in distinct if check(v)], type=pa.string())
-        bad = present & ~_mask(pc.is_in(arrow, value_set=good))
+        good = [v for v in distinct if check(v)]
+        if len(good) == len(distinct):
+            bad = np.zeros(len(arrow), dtype=bool)
+        else:
+            bad = present & ~_mask(pc.is_in(arrow, value_set=pa.array(good, type=pa.string())))
         values = _to_series(pc.if_else(pa.array(bad), _NULL_TEXT, arrow) if bad.any() else arrow, raw.index)
         expected = ("a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)"
                     if f.dtype == "partial_date" else "a period as YYYY or YYYY-MM")
@@ -305,21 +444,85 @@ def _duplicated(col: pd.Series) -> np.ndarray:
     """Every copy of a repeated value (missing values count as one value), as a mask."""
     if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
         data = arrow_text(col)
+        if len(data) > 1 and not data.null_count and pc.all(pc.greater(data[1:], data[:-1])).as_py():
+            return np.zeros(len(col), dtype=bool)  # strictly increasing (ids in order): no value repeats
         if len(pc.unique(data)) == len(data):  # (missing counts as one value; faster than count_distinct)
             return np.zeros(len(col), dtype=bool)
     return col.duplicated(keep=False).to_numpy()
 
 
+_CLASS_PATTERN = re.compile(r"\^\[([^\]\[\\^&~|][^\]\[\\&~|]*)\](?:(\+)|\{(\d+)\}|\{(\d+),(\d*)\})\$")
+_URL_PATTERN = r"^https?://\S+$"
+
+
+def _class_bytes(body: str) -> bytes | None:
+    """The characters of a plain character class such as ``A-Za-z0-9_.:-`` (printable ASCII only), else None."""
+    chars: set[str] = set()
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            if body[i] > body[i + 2]:
+                return None
+            chars.update(map(chr, range(ord(body[i]), ord(body[i + 2]) + 1)))
+            i += 3
+        else:
+            chars.add(body[i])
+            i += 1
+    if not all(" " < c <= "~" for c in chars):
+        return None
+    return "".join(sorted(chars)).encode()
+
+
+def _printable_ascii(chunk: pa.Array) -> bool:
+    """Every byte of the chunk's cells is printable ASCII other than space (0x21..0x7E)."""
+    offsets, data = _cell_bytes(chunk)
+    cells = data[offsets[0]:offsets[-1]] if len(offsets) else data[:0]
+    return not len(cells) or (int(cells.min()) >= 0x21 and int(cells.max()) <= 0x7E)
+
+
+def _pattern_fast(chunk: pa.Array, pattern: str) -> pa.Array | None:
+    """Exact per-cell matches for two common kinds of pattern from whole-chunk facts; None when they do not apply.
+
+    ``^[class]+$`` / ``^[class]{m,n}$``: when every byte is in the class, a cell matches if its length fits.
+    ``^https?://\\S+$``: when every byte is printable ASCII other than space, a cell matches if it starts
+    with ``http://`` or ``https://`` and has something after it.
+    """
+    if pattern == _URL_PATTERN:
+        if not _printable_ascii(chunk):
+            return None
+        length = pc.binary_length(chunk)
+        return pc.or_(pc.and_(pc.starts_with(chunk, "https://"), pc.greater_equal(length, 9)),
+                      pc.and_(pc.starts_with(chunk, "http://"), pc.greater_equal(length, 8)))
+    spec = _CLASS_PATTERN.fullmatch(pattern)
+    allowed = _class_bytes(spec.group(1)) if spec else None
+    if allowed is None or _chunk_text(chunk).translate(None, allowed):
+        return None
+    low, high = (1, None) if spec.group(2) else ((int(spec.group(3)),) * 2 if spec.group(3) else
+                                                  (int(spec.group(4)), int(spec.group(5)) if spec.group(5) else None))
+    length = pc.binary_length(chunk)  # bytes = characters: every byte is ASCII
+    fits = pc.greater_equal(length, low)
+    return fits if high is None else pc.and_(fits, pc.less_equal(length, high))
+
+
 def _maybe_matches(col: pd.Series, pattern: str) -> np.ndarray:
-    """True where ``pattern`` surely matches (RE2 on ASCII text agrees with Python's ``re.match``)."""
+    """True where ``pattern`` surely matches as Python's ``re.match`` does (pandera checks the other cells).
+
+    RE2 agrees with Python's ``re`` on printable ASCII text; other cells are left to pandera. Columns
+    that satisfy ``_pattern_fast`` skip the per-cell regular expression.
+    """
     if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
         return np.zeros(len(col), dtype=bool)
-    data = arrow_text(col)
-    try:
-        matched = pc.match_substring_regex(data, f"^(?:{pattern})")
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a pattern RE2 cannot run
-        return np.zeros(len(col), dtype=bool)
-    return _mask(pc.and_(matched, pc.string_is_ascii(data)))
+    parts = []
+    for chunk in arrow_text(col).chunks:
+        fast = _pattern_fast(chunk, pattern) if len(chunk) else None
+        if fast is None:
+            try:
+                matched = pc.match_substring_regex(chunk, f"^(?:{pattern})")
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a pattern RE2 cannot run
+                return np.zeros(len(col), dtype=bool)
+            fast = pc.and_(matched, pc.ascii_is_printable(chunk))
+        parts.append(_mask(fast))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 def _reference_problems(
@@ -376,7 +579,7 @@ def validate(
     problems += type_problems
 
     pandera_schema, messages = _pandera_schema(schema, list(typed.columns))
-    checked = typed[suspects]
+    checked = typed[suspects] if suspects.any() else typed.iloc[:0]  # (a boolean take would join the chunks)
     for name in checked.columns:  # pandera sees text as Python strings, as it always did (re.match semantics)
         if isinstance(checked[name].dtype, pd.StringDtype):
             checked[name] = _object_text(checked[name])
@@ -425,5 +628,5 @@ def validate(
     problems += _reference_problems(typed, schema, file_name, references or {})
     problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column or ""))
     bad_rows = {p.row for p in problems if p.row is not None}
-    valid = typed[~typed.index.isin(bad_rows)]
+    valid = typed[~typed.index.isin(bad_rows)] if bad_rows else typed
     return ValidationResult(schema.kind, file_name, valid, problems, rows=len(raw))

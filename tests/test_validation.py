@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from qazdash.datasets import read_text_table, validate_shipped
 from qazdash.schema import SCHEMAS, get_schema
-from qazdash.validation import split_list, validate
+from qazdash.validation import (
+    TEXT_DTYPE,
+    _duplicated,
+    _maybe_matches,
+    contains_bytes,
+    first_bytes,
+    float_cast,
+    only_bytes,
+    replace_byte,
+    split_list,
+    trim_text,
+    validate,
+)
 
 
 def test_shipped_data_is_valid():
@@ -44,6 +60,9 @@ BAD_CELLS = [
     ("articles", "published", "10.11.2022", "type", "YYYY-MM-DD"),
     ("articles", "published", "2022-02-30", "type", "YYYY-MM-DD"),
     ("articles", "url", "javascript:alert(1)", "pattern", "http"),
+    ("articles", "url", "https://example.org/a\x0bb", "pattern", "http"),  # Python's \S: no vertical tab
+    ("articles", "url", "https://", "pattern", "http"),
+    ("articles", "article_id", "a-\u0661", "pattern", "letters, digits"),
     ("articles", "topic", "gossip", "allowed", "one of: investment"),
     ("articles", "language", "english", "pattern", "two-letter"),
     ("articles", "title", "", "required", "required"),
@@ -122,3 +141,108 @@ def test_valid_rows_are_typed():
 @pytest.mark.parametrize(("text", "items"), [("a;b", ["a", "b"]), (" a ; ;b ", ["a", "b"]), ("", []), (None, [])])
 def test_split_list(text, items):
     assert split_list(text) == items
+
+
+# -- the byte-level shortcuts agree with the per-cell paths they replace -------------------------
+
+CELL_SETS = {
+    "plain": ["a-1", "b", "xyz", "0.5"],
+    "empty cells": ["", "a", "", "b", ""],
+    "all empty": ["", ""],
+    "missing": [None, "a", None],
+    "spaces": [" a", "b ", "c"],
+    "inner space": ["a b", "c"],
+    "tab and nbsp": ["\ta", "b\u00a0", "\u3000c"],
+    "vertical tab inside": ["a\x0bb"],
+    "cyrillic": ["Тест", "Қазақ "],
+    "newline": ["a\n", "b"],
+    "nothing": [],
+}
+
+
+def _chunked(cells: list, split: int | None = None, offset: int = 0) -> pa.ChunkedArray:
+    """``cells`` as Arrow text, optionally in two chunks and as a slice of a longer array."""
+    arr = pa.array(["  pad ", "<=x"] * offset + cells, type=pa.large_string()).slice(2 * offset)
+    if split is None:
+        return pa.chunked_array([arr], type=pa.large_string())
+    return pa.chunked_array([arr.slice(0, split), arr.slice(split)], type=pa.large_string())
+
+
+LAYOUTS = [{}, {"split": 1}, {"offset": 1}, {"split": 2, "offset": 2}]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=str)
+@pytest.mark.parametrize("name", CELL_SETS)
+def test_trim_text_is_utf8_trim_whitespace(name, layout):
+    data = _chunked(CELL_SETS[name], **layout)
+    assert trim_text(data).to_pylist() == pc.utf8_trim_whitespace(data).to_pylist()
+    if name in ("plain", "empty cells", "all empty", "missing", "inner space", "nothing"):
+        assert trim_text(data) is data  # nothing to trim: no new array
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=str)
+@pytest.mark.parametrize("name", CELL_SETS)
+def test_byte_scans_see_exactly_the_cells(name, layout):
+    cells = CELL_SETS[name]
+    data = _chunked(cells, **layout)
+    texts = [c for c in cells if c is not None]
+    for needle in ("<", "=", " ", "\u00a0", "-", "Т", "\x0b"):
+        assert contains_bytes(data, needle.encode()) == any(needle in c for c in texts)
+    assert contains_bytes(data, b"javascript:", ascii_case=True) == any("javascript:" in c.lower() for c in texts)
+    assert first_bytes(data).tolist() == [c.encode()[0] if c else 0 for c in cells]
+    assert only_bytes(data, b"abc-1xyz0.5") == all(set(c) <= set("abc-1xyz0.5") for c in texts)
+    assert replace_byte(data, b"a", b"A").to_pylist() == pc.replace_substring(data, "a", "A").to_pylist()
+
+
+def test_contains_bytes_in_any_ascii_case():
+    data = _chunked(["x", "JavaScript:alert(1)"], split=1)
+    assert contains_bytes(data, b"javascript:", ascii_case=True)
+    assert not contains_bytes(data, b"javascript:")
+
+
+@pytest.mark.parametrize(
+    ("cells", "parsed"),
+    [
+        (["1", "2.5", "-3", ".5", "4.", "+6", None, ""], [1.0, 2.5, -3.0, 0.5, 4.0, 6.0, None, None]),
+        (["1", "1.2.3"], None),  # not a number: None, the caller takes the per-cell path
+        (["1", "-"], None),
+        (["1", "1e5"], None),  # 'e' is not among the digits allowed here
+        (["1", " 2"], None),
+        ([], []),
+    ],
+)
+def test_float_cast_parses_only_when_every_cell_is_a_plain_number(cells, parsed):
+    out = float_cast(_chunked(cells, split=1 if len(cells) > 1 else None), b"0123456789.+-")
+    assert (out.to_pylist() if out is not None else None) == parsed
+
+
+PATTERNS = sorted({f.pattern for schema in SCHEMAS.values() for f in schema.fields if f.pattern})
+PATTERN_CELLS = [
+    "a", "ab", "abc", "a-1", "a_b", "a.b:c-d", "kz_aktau_port", "kz_", "KAZ", "KZAAU", "KZAA", "kz", "en", "eng",
+    "#1f77b4", "#1F77B4", "#1f77b", "titr_cargo_volume", "Bad-Metric", "a b", "a\tb", "a\x0bb", "a\x1cb", "ид",
+    "a\u0661", "https://example.org/x", "http://a", "https://", "http://", "HTTPS://x", "https://x y",
+    "https://ä.org", "ftp://x", "https://a\x0bb", "https://a\x85b", "javascript:alert(1)", "https://x\n",
+    "https://a<b>", "x" * 300,
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_patterns_surely_match_only_where_python_matches(pattern):
+    cells = [*PATTERN_CELLS, None]
+    col = pd.Series(pd.arrays.ArrowStringArray(_chunked(cells, split=7)), dtype=TEXT_DTYPE)
+    sure = _maybe_matches(col, pattern)
+    python = [c is not None and re.match(pattern, c) is not None for c in cells]
+    assert [c for c, s, p in zip(cells, sure, python, strict=True) if s and not p] == []  # never wrongly sure
+    # a column of matching printable ASCII cells is sure without pandera (other text is left to pandera)
+    clean = [c for c, p in zip(cells, python, strict=True) if p and c.isascii() and c.isprintable()]
+    assert _maybe_matches(pd.Series(clean, dtype=TEXT_DTYPE), pattern).all(), clean
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["a", "b", "c"], ["a", "c", "b"], ["a", "b", "b"], ["b", "a", "a"], ["a", None, "b"], [None, None],
+     ["x"], [], ["a", "b", "a"]],
+)
+def test_duplicated_marks_every_copy(cells):
+    col = pd.Series(cells, dtype=TEXT_DTYPE)
+    assert _duplicated(col).tolist() == col.duplicated(keep=False).tolist()
