@@ -197,3 +197,43 @@ def test_find_duplicates_matches_whole_keys(code_limit, monkeypatch):
     # whole (metric, period, source) keys only; a missing period is the same as an empty one
     assert found.index.tolist() == [10, 13, 14, 15]
     assert list(found.columns) == ["metric", "period", "source"]
+
+
+# (title cell, warning rules): formula-like text and markup are warned about, not rejected
+TITLE_WARNINGS = [
+    ("Plain title", []),
+    ("=SUM(A1:A2)", ["formula"]),
+    ("@cmd", ["formula"]),
+    (" -x", ["formula"]),
+    ("- total", ["formula"]),
+    ("-5 percent", []),
+    ("+(1)", ["formula"]),
+    ("\u00a0=1", ["formula"]),
+    ("\u3000+A1", ["formula"]),
+    ("x-y=z", []),
+    ("Тест = тест", []),
+    ("<b>bold</b>", ["markup"]),
+    ("JavaScript:alert(1)", ["markup"]),
+    ("onload=alert(1)", ["markup"]),
+    ("a < b", ["markup"]),  # "< b" reads as a <b> tag
+    ("2 < 3", []),
+    ("=HYPERLINK(\"<script>\")", ["formula", "markup"]),
+]
+
+
+@pytest.mark.parametrize("repeat", [1, 30_000])  # 60k rows: checked two columns at a time
+def test_formula_and_markup_warnings_name_each_cell(repeat, seeded_store):
+    rows = [(f"up-w-{i}-{j}", title) for j in range(repeat) for i, (title, _) in enumerate(TITLE_WARNINGS)]
+    lines = ["article_id;published;title;source;url"]
+    lines += [f'{aid};2025-01-02;"{title.replace(chr(34), chr(34) * 2)}";Test;https://example.org/{aid}'
+              for aid, title in rows]
+    p = prepare(("\n".join(lines) + "\n").encode(), "w.csv", seeded_store)
+    assert not p.problems, p.problems[:3]
+    found = {}
+    for w in p.warnings:
+        if w.rule in ("formula", "markup"):
+            found.setdefault(w.row, []).append(w.rule)
+            assert w.column == "title" and w.value == rows[w.row - 2][1][:200]
+    expected = {row: rules for row, (_, (_, rules)) in enumerate(
+        ((aid, TITLE_WARNINGS[n % len(TITLE_WARNINGS)]) for n, (aid, _) in enumerate(rows)), start=2) if rules}
+    assert found == expected

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -38,7 +39,17 @@ from qazdash.ingest.detect import (
 from qazdash.ingest.reading import MAX_CELL_CHARS, Detected, Progress, ReadOptions, TextTable, read_table
 from qazdash.schema import DatasetSchema, get_schema
 from qazdash.store import Store, Version
-from qazdash.validation import ValidationResult, arrow_text, map_columns, validate
+from qazdash.validation import (
+    ValidationResult,
+    arrow_text,
+    contains_bytes,
+    first_bytes,
+    float_cast,
+    map_columns,
+    plain_edges,
+    replace_byte,
+    validate,
+)
 
 OnDuplicate = Literal["skip", "update"]
 WARNING_RULES = ("formula", "markup", "unmapped_column")
@@ -52,6 +63,10 @@ _EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NUL
 # "javascript:" or "on" and "=" in any letter case (lower() maps no other character onto these ASCII letters).
 _FORMULA_START = r"^[=@+\-\t\r]"
 _MARKUP_HINT = r"(?s)<|[jJ][aA][vV][aA][sS][cC][rR][iI][pP][tT]:|[oO][nN].*=|=.*[oO][nN]"
+# First bytes of a cell that may start like a formula: = @ + -, or whitespace before one (ASCII whitespace
+# and the lead bytes of Unicode spaces: U+0085/U+00A0, U+1680/U+180E, U+2000-U+205F, U+3000, U+FEFF).
+_FORMULA_FIRST_BYTE = np.zeros(256, dtype=bool)
+_FORMULA_FIRST_BYTE[[*b"=@+-", *range(0x09, 0x0E), *range(0x1C, 0x21), 0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True
 _CANONICAL_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -123,18 +138,23 @@ def _may_contain(col: pd.Series, *needles: bytes, ascii_case: bool = False) -> b
     per-cell work entirely. ``ascii_case`` also finds needles in any ASCII letter case.
     """
     data = arrow_text(col)
-    if data.type not in (pa.string(), pa.large_string()):
-        return True
-    for chunk in data.chunks:
-        buf = chunk.buffers()[2]
-        if buf is None:
-            continue
-        raw = buf.to_pybytes()
-        if ascii_case:
-            raw = raw.lower()
-        if any(n in raw for n in needles):
-            return True
-    return False
+    return any(contains_bytes(data, n, ascii_case) for n in needles)
+
+
+def _strip(col: pd.Series) -> pd.Series:
+    """``col.str.strip()``; ``col`` itself when no cell starts or ends with whitespace."""
+    return col if isinstance(col.dtype, pd.StringDtype) and plain_edges(arrow_text(col)) else col.str.strip()
+
+
+def _text_series(data: pa.ChunkedArray, like: pd.Series) -> pd.Series:
+    """Arrow text as a Series with the index, name and string dtype of ``like`` (no copy)."""
+    return pd.Series(pd.arrays.ArrowStringArray(data, dtype=like.dtype) if like.dtype.storage == "pyarrow"
+                     else pd.array(data.to_pylist(), dtype=like.dtype), index=like.index, name=like.name, copy=False)
+
+
+def _all_canonical(col: pd.Series) -> bool:
+    """True when every filled cell surely is a canonical number (``_CANONICAL_NUMBER``); False = unknown."""
+    return float_cast(arrow_text(col), b"0123456789.+-eE") is not None
 
 
 def _max_bytes(col: pd.Series) -> int:
@@ -147,17 +167,19 @@ def _max_bytes(col: pd.Series) -> int:
 
 def normalise_numbers(text: pd.Series, decimal: str, thousands: str) -> pd.Series:
     """``'1 234,5'`` → ``'1234.5'`` with the file's decimal mark and thousands separator; others unchanged."""
-    s = text.str.strip()
+    s = _strip(text)
     if decimal == "." and not thousands:
         return s
-    if decimal == "." and s.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(True).all():
+    if decimal == "." and (_all_canonical(s) or s.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(True).all()):
         return s
     out = s
     for sep in {thousands, " ", "\u00a0", "\u202f"} - {"", decimal}:
         if _may_contain(out, sep.encode()):  # replacing a separator no cell holds changes nothing
             out = out.str.replace(sep, "", regex=False)
-    if decimal == ",":
-        out = out.str.replace(",", ".", regex=False)
+    if decimal == "," and _may_contain(out, b","):
+        out = _text_series(replace_byte(arrow_text(out), b",", b"."), out)  # as .str.replace(",", ".")
+    if _all_canonical(out):  # (the usual case: one Arrow parse instead of a regular expression per cell)
+        return out
     looks_numeric = out.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(False)
     return out.where(looks_numeric, s)
 
@@ -176,7 +198,7 @@ def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, o
     for f, (col, new, column_problems, column_warnings) in zip(fields, results, strict=True):
         cell_problems.update(column_problems)
         warnings += column_warnings
-        if new is not None and not new.equals(col):
+        if new is not None and new is not col and not new.equals(col):
             originals[f.name] = col
             if out is frame:
                 out = frame.copy(deep=False)
@@ -190,7 +212,7 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
     cell_problems: dict[tuple[int, str], Problem] = {}
     warnings: list[Problem] = []
     if f.dtype in ("int", "float"):
-        errs = col[col.str.strip().isin(_EXCEL_ERRORS)] if _may_contain(col, b"#") else col[:0]
+        errs = col[_strip(col).isin(_EXCEL_ERRORS)] if _may_contain(col, b"#") else col[:0]
         for idx, value in errs.items():
             cell_problems[(int(idx), f.name)] = Problem(
                 file_name, int(idx), f.name, value, "excel_error",
@@ -210,8 +232,11 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
         # (the byte scans find no trigger character in most columns, and then skip the per-cell search)
         text = arrow_text(col)
         candidates = col[:0]
-        if _may_contain(col, b"=", b"@", b"+", b"-", b"\t", b"\r"):
-            candidates = col[_arrow_mask(pc.match_substring_regex(pc.utf8_ltrim_whitespace(text), _FORMULA_START))]
+        maybe = _FORMULA_FIRST_BYTE[first_bytes(text)]  # a formula starts with one of these (after spaces)
+        if maybe.any():
+            maybe_col = col[maybe]
+            starts = pc.match_substring_regex(pc.utf8_ltrim_whitespace(arrow_text(maybe_col)), _FORMULA_START)
+            candidates = maybe_col[_arrow_mask(starts)]
         for idx, value in candidates.items():
             if _FORMULA.search(value):
                 warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
@@ -230,15 +255,18 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
 
 def _normalise_dates(col: pd.Series, f, options: UploadOptions, file_name: str,
                      cell_problems: dict[tuple[int, str], Problem]) -> pd.Series:
-    s = col.str.strip()
+    s = _strip(col)
     pattern = r"\d{4}-\d{2}-\d{2}|\d{4}(-\d{2})?" if f.dtype != "date" else r"\d{4}-\d{2}-\d{2}"
     if f.dtype == "period":
         pattern = r"\d{4}(-\d{2})?"
-    todo = ~(s.str.fullmatch(pattern).fillna(True) | (s == ""))
-    if not todo.any():
+    # dates repeat: each distinct value is tested once, then the cells holding one that needs parsing
+    distinct = pd.Series(s.unique(), dtype=s.dtype)
+    needs = ~(distinct.str.fullmatch(pattern).fillna(True) | (distinct == ""))
+    if not needs.any():
         return s
+    todo = s.isin(distinct[needs])
     values = s[todo]
-    uniques = values.unique().tolist()
+    uniques = distinct[needs].tolist()
     day_first = options.day_first
     if day_first is None:
         day_first = dates.column_day_first(uniques)
@@ -255,10 +283,10 @@ def _normalise_dates(col: pd.Series, f, options: UploadOptions, file_name: str,
         mapped[v] = text if text is not None else v
         if text is None:
             parsed[v] = res
-    for idx, v in values.items():
+    failed = [v for v, res in parsed.items() if res.text is None]
+    for idx, v in values[values.isin(failed)].items() if failed else ():
         res = parsed[v]
-        if res.text is None:
-            cell_problems[(int(idx), f.name)] = Problem(file_name, int(idx), f.name, col[idx], res.rule, res.message)
+        cell_problems[(int(idx), f.name)] = Problem(file_name, int(idx), f.name, col[idx], res.rule, res.message)
     return s.where(~todo, values.map(mapped))
 
 
@@ -388,8 +416,9 @@ def references_for(kind: str, store: Store) -> dict[str, pd.DataFrame]:
 
 # -- the pipeline --------------------------------------------------------------------------------
 
-def _empty_prepared(file_name, data, table: TextTable | None, guess, kind, mapping, problems) -> Prepared:
-    return Prepared(file_name, data, file_sha256(data), table.detected if table else None,
+def _empty_prepared(file_name, data, sha256: str, table: TextTable | None, guess, kind, mapping, problems
+                    ) -> Prepared:
+    return Prepared(file_name, data, sha256, table.detected if table else None,
                     list(table.frame.columns) if table else [], guess, kind, mapping, None, problems, [],
                     pd.DataFrame(), table.frame.head(20) if table else pd.DataFrame())
 
@@ -397,6 +426,14 @@ def _empty_prepared(file_name, data, table: TextTable | None, guess, kind, mappi
 def prepare(data: bytes | memoryview, file_name: str, store: Store | None, options: UploadOptions | None = None,
             progress: Progress | None = None) -> Prepared:
     """Read and check an upload without writing anything. Raises ``QazdashDataError`` when unreadable."""
+    # the file's SHA-256 is computed beside the checks (hashlib releases the GIL on large buffers)
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        digest = hashing.submit(file_sha256, data)
+        return _prepare(data, file_name, store, options, progress, digest)
+
+
+def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, options: UploadOptions | None,
+             progress: Progress | None, digest: Future) -> Prepared:
     from qazdash.ingest import realworld
 
     options = options or UploadOptions()
@@ -412,7 +449,7 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
     guess = detect_kind(headers)
     kind = options.kind or guess.kind
     if not len(table.frame) and not table.problems:
-        return _empty_prepared(file_name, data, table, guess, kind, {}, [Problem(
+        return _empty_prepared(file_name, data, digest.result(), table, guess, kind, {}, [Problem(
             file_name, None, None, None, "no_rows", "the file has a header but no data rows")])
     if options.mapping is not None:
         mapping = dict(options.mapping)
@@ -422,7 +459,7 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
         mapping = {}
     if kind is None:
         hint = realworld.hint(table)
-        return _empty_prepared(file_name, data, table, guess, None, mapping, [Problem(
+        return _empty_prepared(file_name, data, digest.result(), table, guess, None, mapping, [Problem(
             file_name, None, None, None, "kind",
             "cannot tell which dataset this is (articles, places, legs or statistics): no column name matches; "
             f"choose the kind and map the columns{'. ' + hint if hint else ''}")])
@@ -430,7 +467,7 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
     mapping_errors = check_mapping({k: v for k, v in mapping.items() if not k.startswith(OPTION_PREFIX)},
                                    headers, kind)
     if mapping_errors:
-        return _empty_prepared(file_name, data, table, guess, kind, mapping, [
+        return _empty_prepared(file_name, data, digest.result(), table, guess, kind, mapping, [
             Problem(file_name, None, None, None, "mapping", f"the column mapping cannot be used: {e}")
             for e in mapping_errors])
 
@@ -485,7 +522,7 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
     duplicates = find_duplicates(result.frame, current, schema) if current is not None else pd.DataFrame()
     if progress:
         progress(0.9, N_("Report ready"))
-    return Prepared(file_name, data, file_sha256(data), table.detected, headers, guess, kind, mapping, result,
+    return Prepared(file_name, data, digest.result(), table.detected, headers, guess, kind, mapping, result,
                     problems, warnings, duplicates, table.frame.head(20), extra_invalid=len(table.problems))
 
 
