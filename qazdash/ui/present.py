@@ -395,19 +395,20 @@ def audience_url(code: str) -> str:
 
 def live_panel(presets: Mapping[str, maps.ViewPreset]) -> None:
     """Start or end a live session; while live, the code and the audience link."""
-    st.subheader(_("Live session"))
-    live = st.session_state.get(LIVE)
-    if not live:
-        st.caption(_("Your audience opens a link and their map follows yours: the view picker, tour steps "
-                     "and opened views. Sessions end after 12 hours without a change."))
-        st.button(_("Start live session"), key="present_live_start", on_click=_start_live, args=(presets,),
-                  icon=":material/cast:", type="primary")
-        return
-    code = live[0]
-    st.markdown(_("Live · code **{code}**").format(code=code))
-    st.caption(_("Your audience opens this link (or /present?follow= and the code):"))
-    st.code(audience_url(code), language=None, wrap_lines=True)
-    st.button(_("End live session"), key="present_live_end", on_click=_end_live, icon=":material/cancel:")
+    with st.container(key="present_live_panel"):
+        st.subheader(_("Live session"))
+        live = st.session_state.get(LIVE)
+        if not live:
+            st.caption(_("Your audience opens a link and their map follows yours: the view picker, tour steps "
+                         "and opened views. Sessions end after 12 hours without a change."))
+            st.button(_("Start live session"), key="present_live_start", on_click=_start_live, args=(presets,),
+                      icon=":material/cast:", type="primary")
+            return
+        code = live[0]
+        st.markdown(_("Live · code **{code}**").format(code=code))
+        st.caption(_("Your audience opens this link (or /present?follow= and the code):"))
+        st.code(audience_url(code), language=None, wrap_lines=True)
+        st.button(_("End live session"), key="present_live_end", on_click=_end_live, icon=":material/cancel:")
 
 
 # -- live sessions: the audience's side -----------------------------------------------------------------
@@ -466,9 +467,10 @@ def audience(raw_code: str, presets: Mapping[str, maps.ViewPreset], draw: Callab
         if state is None or not state.running or state.revision != st.session_state.get(FOLLOWED):
             st.rerun()  # the whole page: load the new view (or say the session ended)
         banner, stop = st.columns([5, 1], vertical_alignment="center")
-        banner.info(_("Following {presenter}'s view: {view}").format(presenter=escape_md(live.presenter),
-                                                                     view=escape_md(label)),
-                    icon=":material/cast_connected:")
+        banner.container(key="present_follow_banner").info(
+            _("Following {presenter}'s view: {view}").format(presenter=escape_md(live.presenter),
+                                                             view=escape_md(label)),
+            icon=":material/cast_connected:")
         with stop:
             _stop_button(preset_key)
 
