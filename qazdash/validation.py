@@ -580,7 +580,7 @@ def validate(
 
     pandera_schema, messages = _pandera_schema(schema, list(typed.columns))
     checked = typed[suspects] if suspects.any() else typed.iloc[:0]  # (a boolean take would join the chunks)
-    for name in checked.columns:  # pandera sees text as Python strings, as it always did (re.match semantics)
+    for name in checked.columns if len(checked) else ():  # pandera sees text as Python strings (re.match)
         if isinstance(checked[name].dtype, pd.StringDtype):
             checked[name] = _object_text(checked[name])
     type_cells = {(p.row, p.column) for p in type_problems}

@@ -287,7 +287,10 @@ def _normalise_dates(col: pd.Series, f, options: UploadOptions, file_name: str,
     for idx, v in values[values.isin(failed)].items() if failed else ():
         res = parsed[v]
         cell_problems[(int(idx), f.name)] = Problem(file_name, int(idx), f.name, col[idx], res.rule, res.message)
-    return s.where(~todo, values.map(mapped))
+    keys = pa.array(list(mapped), type=pa.large_string())
+    replaced = pa.array(list(mapped.values()), type=pa.large_string())
+    at = pc.index_in(arrow_text(values), value_set=keys)  # each cell's distinct value → its canonical text
+    return s.where(~todo, _text_series(pa.chunked_array([replaced]).take(at), values))
 
 
 # -- mapping -------------------------------------------------------------------------------------
