@@ -225,6 +225,9 @@ def stage(presets: Mapping[str, maps.ViewPreset], draw: Callable[[str], None]) -
         draw(preset_key)
         st.caption(_("Share this view: the link opens the same view and language."))
         st.code(map_state.share_url("present"), language=None)
+        if st.session_state.get(LIVE):
+            st.caption(_("Live session {code}: your audience sees this view.").format(
+                code=st.session_state[LIVE][0]))
 
     _stage()
 
@@ -308,17 +311,15 @@ def saved_views(presets: Mapping[str, maps.ViewPreset]) -> None:
                         disabled=not st.session_state.get(AUTOPLAY))
     if not st.session_state.get(AUTOPLAY):
         st.session_state.pop(LAST_STEP_AT, None)
-    step = parse_step(st.query_params.get(STEP_PARAM), len(tour))
-    for number, view in enumerate(tour, 1):
-        saved_view_item(view, number, len(tour), number == step, presets)
+    for number, view in enumerate(tour, 1):  # no "current step" mark here: autoplay reruns only the stage
+        saved_view_item(view, number, len(tour), presets)
 
 
-def saved_view_item(view: SavedView, number: int, count: int, current: bool,
-                    presets: Mapping[str, maps.ViewPreset]) -> None:
+def saved_view_item(view: SavedView, number: int, count: int, presets: Mapping[str, maps.ViewPreset]) -> None:
     """One saved view in the tour list: its name and what it shows, then its actions."""
     with st.container(border=True, key=f"present_item_{view.id}"):
         text, actions = st.columns([1, 2], vertical_alignment="center")
-        text.markdown(("▶ " if current else "") + f"**{number}.** " + escape_md(view.name))
+        text.markdown(f"**{number}.** " + escape_md(view.name))
         preset = presets.get(view.params.get(VIEW_KEY, ""))
         where = maps.preset_label(preset, view.params[VIEW_KEY]) if preset else _("(a view no longer available)")
         text.caption(_("{view} · {language} · saved by {author}").format(

@@ -248,6 +248,7 @@ def test_follow_mode_the_audience_sees_the_presenters_view():
     at = presenter("Aigerim <img src=x>")
     code = start_live(at)
     assert f"follow={code}" in at.code[-1].value
+    assert f"Live session {code}: your audience sees this view." in page_text(at)
     audience = open_page("present", {"follow": code})
     assert_no_errors(audience)
     assert "Following Aigerim <img src=x>'s view: Europe to the Pacific" in page_text(audience)
