@@ -64,6 +64,7 @@ PUBLISHED = "present_live_published"
 FOLLOWED = "present_followed_revision"
 LAST_STEP_AT = "present_autoplay_last"
 FLASH = "present_flash"
+STAGE_FLASH = "present_stage_flash"
 PAGE_LANGUAGE = "present_page_language"
 NAME = "present_name"
 AUTOPLAY = "present_autoplay"
@@ -116,12 +117,13 @@ def in_page_language(fn: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def flash(kind: str, text: str) -> None:
-    st.session_state[FLASH] = (kind, text)
+def flash(kind: str, text: str, where: str = FLASH) -> None:
+    """Leave a message for the next run (callbacks cannot draw): beside the list, or on the stage."""
+    st.session_state[where] = (kind, text)
 
 
-def show_flash() -> None:
-    kind, text = st.session_state.pop(FLASH, (None, None))
+def show_flash(where: str = FLASH) -> None:
+    kind, text = st.session_state.pop(where, (None, None))
     if kind == "success":
         st.success(text, icon=":material/check_circle:")
     elif kind == "error":
@@ -131,15 +133,15 @@ def show_flash() -> None:
 
 
 # -- moving between views ----------------------------------------------------------------------------
-def _apply(params: Mapping[str, str], presets: Mapping[str, maps.ViewPreset], with_language: bool = True) -> bool:
+def _apply(params: Mapping[str, str], presets: Mapping[str, maps.ViewPreset], where: str = FLASH) -> bool:
     """Show a stored view (a callback: sets the picker's state and ``?lang=``); False if it no longer exists."""
     try:
         view = clean_view(params, presets)
     except PresentingError as err:
-        flash("warning", error_text(err))
+        flash("warning", error_text(err), where)
         return False
     st.session_state[VIEW_KEY] = view[VIEW_KEY]
-    if with_language and view[LANG_KEY] != get_language():
+    if view[LANG_KEY] != get_language():
         st.query_params[LANG_KEY] = view[LANG_KEY]  # read by init_language on the next run
     return True
 
@@ -161,8 +163,9 @@ def _go(delta: int, presets: Mapping[str, maps.ViewPreset], wrap: bool = False) 
     """Previous/Next (and autoplay): the neighbouring tour step becomes the view."""
     tour = _tour(presenting().views())
     step = next_step(parse_step(st.query_params.get(STEP_PARAM), len(tour)), len(tour), delta, wrap=wrap)
-    if step is not None and _apply(tour[step - 1].params, presets):
-        _set_step(step)
+    if step is not None:
+        _apply(tour[step - 1].params, presets, STAGE_FLASH)
+        _set_step(step)  # even when that view's map is gone (it says so): the tour goes on past it
     st.session_state[LAST_STEP_AT] = time.monotonic()
 
 
@@ -202,6 +205,7 @@ def stage(presets: Mapping[str, maps.ViewPreset], draw: Callable[[str], None]) -
                 st.session_state[LAST_STEP_AT] = time.monotonic()
             elif time.monotonic() - last >= every - 0.5:  # a timer run, not a click in between
                 _go(+1, presets, wrap=True)
+        show_flash(STAGE_FLASH)
         picker, prev, caption, nxt = st.columns([3, 1.3, 3, 1.3], vertical_alignment="bottom")
         preset_key = url_choice(picker.selectbox, _("View"), list(presets), default=next(iter(presets)),
                                 format_func=lambda k: maps.preset_label(presets[k], k), key=VIEW_KEY,

@@ -307,3 +307,20 @@ def test_follow_link_in_russian():
     assert_no_errors(audience)
     assert "Вы следите за показом: Aigerim — Из Европы к Тихому океану" in page_text(audience)
     assert audience.button(key="present_stop_following").label == "Перестать следовать"
+
+
+def test_a_saved_view_whose_map_is_gone_is_said_so_and_the_tour_goes_on():
+    from qazdash.presenting import Actor
+
+    store = Presenting(get_store().engine)
+    store.save_view("Old corridor", {"present_view": "retired_corridor"}, Actor("Aigerim", "t"))
+    store.save_view("Caspian", {"present_view": "caspian"}, Actor("Aigerim", "t"))
+    at = open_page("present")
+    assert "(a view no longer available)" in page_text(at)
+    at.button(key="present_next").click().run()
+    assert_no_errors(at)
+    assert "The map view retired_corridor does not exist (any more)." in at.warning[0].value.replace("\\", "")
+    assert step_caption(at) == "**Step 1 of 2** · Old corridor"
+    at.button(key="present_next").click().run()
+    assert at.selectbox(key="present_view").value == "caspian"
+    assert not at.warning
