@@ -439,6 +439,12 @@ def deck_json(deck: pdk.Deck) -> dict:
 
 
 # -- legend ----------------------------------------------------------------------------------------------
+def _text_width(text: str, bold: bool = False) -> float:
+    """A generous width in pixels of ``text`` at the legend's 13 px sans-serif, Latin or Cyrillic (DejaVu Sans,
+    the widest common default, averages ~6.6 px a Latin and ~8.1 px a Cyrillic letter; bold ~10 % more)."""
+    return (9.2 if bold else 8.4) * len(text)
+
+
 def legend_svg(corridors: pd.DataFrame, modes: list[str], kinds: list[str], theme: str = "light") -> str:
     """The legend as a standalone SVG in three columns (corridor colours, mode line styles, place kinds);
     every text is XML-escaped, and the SVG is shown as an image, so nothing in it can run."""
@@ -447,40 +453,49 @@ def legend_svg(corridors: pd.DataFrame, modes: list[str], kinds: list[str], them
     outline = "rgb({},{},{})".format(*t.place_outline)
     outline_fill = "rgb({},{},{})".format(*t.text_outline)
     rows: list[str] = []
-    columns = ((10, _("Corridors")), (520, _("Transport mode")), (720, _("Places")))
-    for x, title in columns:
-        rows.append(f'<text x="{x}" y="18" font-weight="700" fill="{fg}">{xml_escape(title)}</text>')
+    corridor_names = [localized(row, "name") for row in corridors.to_dict("records")]
+    mode_labels = [_(MODE_STYLES[m].label) for m in modes]
+    kind_labels = [_(KIND_STYLES[k].label) for k in kinds]
+    titles = (_("Corridors"), _("Transport mode"), _("Places"))
+    # column positions from the longest text in each (names differ by language), so nothing overlaps
+    x_modes = 10 + max([_text_width(titles[0], bold=True)] + [40 + _text_width(n) for n in corridor_names]) + 24
+    x_places = x_modes + max([_text_width(titles[1], bold=True)] + [48 + _text_width(m) for m in mode_labels]) + 24
+    kind_column = 22 + max([_text_width(k) for k in kind_labels] or [0]) + 18
+    for x, title in zip((10, x_modes, x_places), titles, strict=True):
+        rows.append(f'<text x="{x:.0f}" y="18" font-weight="700" fill="{fg}">{xml_escape(title)}</text>')
     y = 40
-    for row in corridors.to_dict("records"):
+    for row, name in zip(corridors.to_dict("records"), corridor_names, strict=True):
         r, g, b = hex_to_rgb(row.get("color_hex", ""))
         rows.append(f'<line x1="12" y1="{y - 4}" x2="42" y2="{y - 4}" stroke="rgb({r},{g},{b})" '
                     f'stroke-width="5" stroke-linecap="round"/>')
-        rows.append(f'<text x="50" y="{y}" fill="{fg}">{xml_escape(localized(row, "name"))}</text>')
+        rows.append(f'<text x="50" y="{y}" fill="{fg}">{xml_escape(name)}</text>')
         y += 20
     bottom = y
     y = 40
-    for mode in modes:
+    x1, x2 = x_modes + 2, x_modes + 42
+    for mode, label in zip(modes, mode_labels, strict=True):
         style = MODE_STYLES[mode]
         if style.casing:
-            rows.append(f'<line x1="522" y1="{y - 4}" x2="562" y2="{y - 4}" stroke="{fg}" '
+            rows.append(f'<line x1="{x1:.0f}" y1="{y - 4}" x2="{x2:.0f}" y2="{y - 4}" stroke="{fg}" '
                         f'stroke-width="{style.casing + 2:g}"/>')
-            rows.append(f'<line x1="522" y1="{y - 4}" x2="562" y2="{y - 4}" stroke="{outline_fill}" '
+            rows.append(f'<line x1="{x1:.0f}" y1="{y - 4}" x2="{x2:.0f}" y2="{y - 4}" stroke="{outline_fill}" '
                         f'stroke-width="{style.casing:g}"/>')
-        rows.append(f'<line x1="522" y1="{y - 4}" x2="562" y2="{y - 4}" stroke="{fg}" '
+        rows.append(f'<line x1="{x1:.0f}" y1="{y - 4}" x2="{x2:.0f}" y2="{y - 4}" stroke="{fg}" '
                     f'stroke-opacity="{style.alpha / 255:.2f}" stroke-width="{style.width:g}"/>')
-        rows.append(f'<text x="570" y="{y}" fill="{fg}">{xml_escape(_(style.label))}</text>')
+        rows.append(f'<text x="{x_modes + 50:.0f}" y="{y}" fill="{fg}">{xml_escape(label)}</text>')
         y += 20
     bottom = max(bottom, y)
-    for i, kind in enumerate(kinds):
+    for i, (kind, label) in enumerate(zip(kinds, kind_labels, strict=True)):
         style = KIND_STYLES[kind]
-        x = 722 + (i % 2) * 150
+        x = x_places + 2 + (i % 2) * kind_column
         y = 40 + (i // 2) * 20
         r, g, b = style.color
-        rows.append(f'<circle cx="{x + 8}" cy="{y - 5}" r="{min(style.radius, 7):g}" fill="rgb({r},{g},{b})" '
+        rows.append(f'<circle cx="{x + 8:.0f}" cy="{y - 5}" r="{min(style.radius, 7):g}" fill="rgb({r},{g},{b})" '
                     f'stroke="{outline}" stroke-width="1.2"/>')
-        rows.append(f'<text x="{x + 22}" y="{y}" fill="{fg}">{xml_escape(_(style.label))}</text>')
+        rows.append(f'<text x="{x + 22:.0f}" y="{y}" fill="{fg}">{xml_escape(label)}</text>')
         bottom = max(bottom, y + 20)
-    width, height = 1020, bottom
+    right = x_places + max(2 * kind_column if len(kinds) > 1 else kind_column, _text_width(titles[2], bold=True))
+    width, height = max(1020, round(right) + 10), bottom
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">'
             + "".join(rows) + "</svg>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -189,3 +190,38 @@ def test_declutter_keeps_the_more_important_label():
     assert [r["id"] for r in maps.declutter(close, zoom=2)] == ["kz_a"]
     assert [r["id"] for r in maps.declutter(close, zoom=2, selected="az_b")] == ["az_b"]
     assert len(maps.declutter(close, zoom=12)) == 2
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")  # bold: the widest case of each text
+
+
+def rendered_width(text: str) -> float:
+    """The width of ``text`` drawn in DejaVu Sans Bold 13 px, Chromium's sans-serif here (measured, not estimated)."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(DEJAVU), 13).getlength(text)
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu fonts to measure text")
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_legend_columns_never_overlap_in_any_language(lang, shipped):
+    from qazdash.i18n import set_language
+
+    set_language(lang)
+    try:
+        svg = maps.legend_svg(shipped["corridors"], list(maps.MODE_STYLES), list(maps.KIND_STYLES))
+    finally:
+        set_language("en")
+    width = float(re.search(r'<svg[^>]* width="(\d+)"', svg).group(1))
+    pattern = r'<text x="([\d.]+)" y="(\d+)"[^>]*>([^<]*)</text>'
+    texts = [(float(x), int(y), html.unescape(text)) for x, y, text in re.findall(pattern, svg)]
+    by_line: dict[int, list[tuple[float, str]]] = {}
+    for x, y, text in texts:
+        by_line.setdefault(y, []).append((x, text))
+    assert len(texts) == 3 + len(shipped["corridors"]) + len(maps.MODE_STYLES) + len(maps.KIND_STYLES)
+    for line in by_line.values():
+        line.sort()
+        for (x, text), (next_x, _next) in zip(line, line[1:], strict=False):
+            assert x + rendered_width(text) < next_x, (lang, text, _next)
+        last_x, last = line[-1]
+        assert last_x + rendered_width(last) <= width, (lang, last)
