@@ -216,20 +216,38 @@ def replace_byte(data: pa.ChunkedArray, old: bytes, new: bytes) -> pa.ChunkedArr
     """``pc.replace_substring(data, old, new)`` for one ASCII character by another: one pass over the bytes.
 
     An ASCII byte never occurs inside a multi-byte UTF-8 character, and the lengths do not change, so
-    the offsets and missing values are kept as they are.
+    the offsets and missing values are kept as they are (numpy works without holding the GIL).
     """
     assert len(old) == len(new) == 1 and old.isascii() and new.isascii()
-    table = bytes.maketrans(old, new)
     chunks = []
     for chunk in data.chunks:
         buffers = chunk.buffers()
         if buffers[2] is None:
             chunks.append(chunk)
             continue
-        text = pa.py_buffer(buffers[2].to_pybytes().translate(table))
-        chunks.append(pa.Array.from_buffers(chunk.type, len(chunk), [buffers[0], buffers[1], text],
+        text = np.frombuffer(buffers[2], dtype=np.uint8).copy()
+        text[text == old[0]] = new[0]
+        chunks.append(pa.Array.from_buffers(chunk.type, len(chunk), [buffers[0], buffers[1], pa.py_buffer(text)],
                                             null_count=chunk.null_count, offset=chunk.offset))
     return pa.chunked_array(chunks, type=data.type)
+
+
+def any_first_byte(data: pa.ChunkedArray, table: np.ndarray) -> bool:
+    """False only when no cell starts with a byte marked in ``table`` (256 booleans); a quick look, no mask.
+
+    An empty cell's first byte is read as the next cell's (or the last byte of the cells): that can
+    only answer True more often, never False wrongly.
+    """
+    for chunk in data.chunks:
+        offsets, values = _cell_bytes(chunk)
+        if not len(values):
+            continue
+        starts = offsets[:-1]
+        if len(starts) and starts[-1] >= len(values):  # trailing empty cells: clip into the buffer
+            starts = np.minimum(starts, len(values) - 1)
+        if table[values[starts]].any():
+            return True
+    return False
 
 
 def first_bytes(data: pa.ChunkedArray) -> np.ndarray:
@@ -244,13 +262,6 @@ def first_bytes(data: pa.ChunkedArray) -> np.ndarray:
         first = values[np.minimum(starts, len(values) - 1)]
         parts.append(np.where(offsets[1:] > starts, first, np.uint8(0)))
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
-
-
-def only_bytes(data: pa.ChunkedArray, allowed: bytes) -> bool:
-    """True when every cell of ``data`` consists only of the bytes in ``allowed``."""
-    if not _is_text(data):
-        return False
-    return all(not _chunk_text(chunk).translate(None, allowed) for chunk in data.chunks)
 
 
 def plain_edges(data: pa.ChunkedArray) -> bool:
@@ -279,20 +290,25 @@ def trim_text(data: pa.ChunkedArray) -> pa.ChunkedArray:
     return data if plain_edges(data) else pc.utf8_trim_whitespace(data)
 
 
-def float_cast(data: pa.ChunkedArray, digits: bytes) -> pa.ChunkedArray | None:
-    r"""Arrow's float parse of every cell when all cells are made of ``digits`` and it accepts each; else None.
+def float_cast(data: pa.ChunkedArray, exponent: bool = True) -> pa.ChunkedArray | None:
+    r"""Arrow's float parse of every cell when it accepts all filled cells as finite numbers; else None.
 
-    Arrow parses floats with fast_float, which (without letters other than e/E) accepts exactly
-    ``-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?``: a cell it accepts is a plain number by our patterns too.
+    Arrow parses with fast_float, which accepts ``[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?`` and the
+    words inf, infinity and nan (any case, with a sign): a cell it reads as a finite number is a
+    canonical number. Without ``exponent``, a column holding any 'e' or 'E' is refused, so every
+    cell is a plain number ``[-+]?(\d+(\.\d*)?|\.\d+)``.
     """
-    if not only_bytes(data, digits):
+    if not _is_text(data):
+        return None
+    if not exponent and (contains_bytes(data, b"e") or contains_bytes(data, b"E")):
         return None
     if pc.min(pc.binary_length(data)).as_py() == 0:  # an empty cell is not a number (missing is)
         data = pc.if_else(pc.equal(pc.binary_length(data), 0), _NULL_TEXT, data)
     try:
-        return pc.cast(data, pa.float64())
+        parsed = pc.cast(data, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    return parsed if pc.all(pc.is_finite(parsed)).as_py() is not False else None
 
 
 def _object_text(s: pd.Series) -> pd.Series:
@@ -303,7 +319,7 @@ def _object_text(s: pd.Series) -> pd.Series:
 def _parse_float(text: pa.ChunkedArray, present: np.ndarray) -> np.ndarray:
     """``pd.to_numeric(text, errors="coerce")`` as float64; the Arrow cast reads the plain numbers."""
     if (pc.max(pc.binary_length(text)).as_py() or 0) <= 15:
-        parsed = float_cast(text, b"0123456789.+-")  # every cell a plain number of at most 15 characters
+        parsed = float_cast(text, exponent=False)  # every cell a plain number of at most 15 characters
         if parsed is not None:
             return np.array(parsed.to_numpy(zero_copy_only=False), dtype="float64")
     plain = _mask(pc.and_(pc.match_substring_regex(text, _PLAIN_NUMBER), pc.less_equal(pc.utf8_length(text), 15)))
@@ -328,16 +344,24 @@ def map_columns(work: Callable, fields: list, rows: int) -> list:
         return list(pool.map(work, fields))  # results in field order, as the loop would give them
 
 
-def _check_columns(raw: pd.DataFrame, schema: DatasetSchema, file_name: str
-                   ) -> tuple[pd.DataFrame, list[Problem], np.ndarray]:
+ColumnCheck = tuple[pd.Series, list[Problem], np.ndarray]  # typed values, type problems, suspect rows
+
+
+def check_column(col: pd.Series, f: Field, file_name: str) -> ColumnCheck:
+    """One column of ``validate``'s cell checks: its typed values, type problems and rows pandera must see."""
+    values, problems = _coerce_column(col, f, file_name)
+    return values, problems, _suspect_column(values, f)
+
+
+def _check_columns(raw: pd.DataFrame, schema: DatasetSchema, file_name: str,
+                   checked: Mapping[str, ColumnCheck] | None = None) -> tuple[pd.DataFrame, list[Problem], np.ndarray]:
     """``_coerce`` and ``_suspects`` column by column: typed frame, type problems, suspect rows."""
     fields = [f for f in schema.fields if f.name in raw.columns]
-
-    def work(f: Field) -> tuple[pd.Series, list[Problem], np.ndarray]:
-        values, problems = _coerce_column(raw, f, file_name)
-        return values, problems, _suspect_column(values, f)
-
-    results = map_columns(work, fields, len(raw))
+    checked = checked or {}
+    todo = [f for f in fields if f.name not in checked]
+    done = dict(zip([f.name for f in todo],
+                    map_columns(lambda f: check_column(raw[f.name], f, file_name), todo, len(raw)), strict=True))
+    results = [checked[f.name] if f.name in checked else done[f.name] for f in fields]
     typed = pd.DataFrame({f.name: values for f, (values, _, _) in zip(fields, results, strict=True)},
                          index=raw.index)
     suspect = np.zeros(len(raw), dtype=bool)
@@ -352,29 +376,29 @@ def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[p
     return typed, problems
 
 
-def _coerce_column(raw: pd.DataFrame, f: Field, file_name: str) -> tuple[pd.Series, list[Problem]]:
+def _coerce_column(col: pd.Series, f: Field, file_name: str) -> tuple[pd.Series, list[Problem]]:
     """One column of ``_coerce``."""
     problems: list[Problem] = []
-    trimmed = trim_text(arrow_text(raw[f.name]))  # as pandas' .str.strip() on Arrow text
+    trimmed = trim_text(arrow_text(col))  # as pandas' .str.strip() on Arrow text
     empty = pc.equal(trimmed, "")
     arrow = pc.if_else(empty, _NULL_TEXT, trimmed) if pc.any(empty).as_py() else trimmed
     present = _mask(pc.is_valid(arrow)) if arrow.null_count else np.ones(len(arrow), dtype=bool)
     if f.dtype == "float":
         numbers = _parse_float(arrow, present)
         bad = present & np.isnan(numbers)
-        values = pd.Series(numbers, index=raw.index, dtype="float64")
+        values = pd.Series(numbers, index=col.index, dtype="float64")
         expected = "a number (use '.' for decimals)"
     elif f.dtype == "int":
-        text = _to_series(arrow, raw.index, _NA_TEXT)  # as before: masked results, pd.NA
+        text = _to_series(arrow, col.index, _NA_TEXT)  # as before: masked results, pd.NA
         values = pd.to_numeric(text, errors="coerce")
-        bad_s = pd.Series(present, index=raw.index) & values.isna()
+        bad_s = pd.Series(present, index=col.index) & values.isna()
         whole = values.dropna() == values.dropna().round()
-        bad_s |= pd.Series(present, index=raw.index) & ~whole.reindex(values.index, fill_value=True)
+        bad_s |= pd.Series(present, index=col.index) & ~whole.reindex(values.index, fill_value=True)
         values = values.where(~bad_s).astype("Int64")
         bad = bad_s.to_numpy(dtype=bool)
         expected = "a whole number"
     elif f.dtype == "date":
-        values = pd.to_datetime(_to_series(arrow, raw.index, _NA_TEXT), format="%Y-%m-%d", errors="coerce")
+        values = pd.to_datetime(_to_series(arrow, col.index, _NA_TEXT), format="%Y-%m-%d", errors="coerce")
         bad = present & values.isna().to_numpy()
         expected = "a date as YYYY-MM-DD"
     elif f.dtype in ("partial_date", "period"):
@@ -386,15 +410,15 @@ def _coerce_column(raw: pd.DataFrame, f: Field, file_name: str) -> tuple[pd.Seri
             bad = np.zeros(len(arrow), dtype=bool)
         else:
             bad = present & ~_mask(pc.is_in(arrow, value_set=pa.array(good, type=pa.string())))
-        values = _to_series(pc.if_else(pa.array(bad), _NULL_TEXT, arrow) if bad.any() else arrow, raw.index)
+        values = _to_series(pc.if_else(pa.array(bad), _NULL_TEXT, arrow) if bad.any() else arrow, col.index)
         expected = ("a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)"
                     if f.dtype == "partial_date" else "a period as YYYY or YYYY-MM")
     else:
-        values = _to_series(arrow, raw.index)
-        bad = np.zeros(len(raw), dtype=bool)
+        values = _to_series(arrow, col.index)
+        bad = np.zeros(len(col), dtype=bool)
         expected = ""
-    for idx in raw.index[bad]:
-        value = str(raw.at[idx, f.name])
+    for idx in col.index[bad]:
+        value = str(col.at[idx])
         problems.append(Problem(file_name, int(idx), f.name, value, "type", f"expected {expected}"))
     return values, problems
 
@@ -560,8 +584,12 @@ def validate(
     *,
     file_name: str,
     references: Mapping[str, pd.DataFrame] | None = None,
+    checked: Mapping[str, ColumnCheck] | None = None,
 ) -> ValidationResult:
     """Check ``raw`` (strings; index = line number in the file) against ``schema``.
+
+    ``checked`` holds ``check_column`` results of columns of ``raw`` already checked (the upload
+    pipeline checks each column as soon as it is normalised, on the same worker thread).
 
     A missing required column is one problem for the whole file; then every cell is checked and
     each broken rule becomes one ``Problem``. The result's frame holds the rows without problems.
@@ -575,7 +603,7 @@ def validate(
     if missing:
         return ValidationResult(schema.kind, file_name, raw.iloc[0:0], problems, rows=len(raw))
 
-    typed, type_problems, suspects = _check_columns(raw, schema, file_name)
+    typed, type_problems, suspects = _check_columns(raw, schema, file_name, checked)
     problems += type_problems
 
     pandera_schema, messages = _pandera_schema(schema, list(typed.columns))

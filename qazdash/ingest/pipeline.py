@@ -40,8 +40,11 @@ from qazdash.ingest.reading import MAX_CELL_CHARS, Detected, Progress, ReadOptio
 from qazdash.schema import DatasetSchema, get_schema
 from qazdash.store import Store, Version
 from qazdash.validation import (
+    ColumnCheck,
     ValidationResult,
+    any_first_byte,
     arrow_text,
+    check_column,
     contains_bytes,
     first_bytes,
     float_cast,
@@ -154,7 +157,7 @@ def _text_series(data: pa.ChunkedArray, like: pd.Series) -> pd.Series:
 
 def _all_canonical(col: pd.Series) -> bool:
     """True when every filled cell surely is a canonical number (``_CANONICAL_NUMBER``); False = unknown."""
-    return float_cast(arrow_text(col), b"0123456789.+-eE") is not None
+    return float_cast(arrow_text(col)) is not None
 
 
 def _max_bytes(col: pd.Series) -> int:
@@ -186,24 +189,35 @@ def normalise_numbers(text: pd.Series, decimal: str, thousands: str) -> pd.Serie
 
 def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, options: UploadOptions,
                file_name: str) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[tuple[int, str], Problem],
-                                    list[Problem]]:
-    """Canonical text for numbers and dates; ``(frame, original columns, problems by cell, warnings)``."""
+                                    list[Problem], dict[str, ColumnCheck]]:
+    """Canonical text for numbers and dates, and each column's cell checks (``validation.check_column``).
+
+    Returns ``(frame, original columns, problems by cell, warnings, checks by column)``. A column is
+    checked on the worker that normalised it, right after: the two steps of a column run together.
+    """
     originals: dict[str, pd.Series] = {}
     cell_problems: dict[tuple[int, str], Problem] = {}
     warnings: list[Problem] = []
+    checks: dict[str, ColumnCheck] = {}
     out = frame
     fields = [f for f in schema.fields if f.name in frame.columns]
-    results = map_columns(lambda f: _normalise_column(frame[f.name], f, detected, options, file_name), fields,
-                          len(frame))
-    for f, (col, new, column_problems, column_warnings) in zip(fields, results, strict=True):
+
+    def work(f):
+        col, new, column_problems, column_warnings = _normalise_column(frame[f.name], f, detected, options,
+                                                                       file_name)
+        return col, new, column_problems, column_warnings, check_column(col if new is None else new, f, file_name)
+
+    for f, (col, new, column_problems, column_warnings, check) in zip(
+            fields, map_columns(work, fields, len(frame)), strict=True):
         cell_problems.update(column_problems)
         warnings += column_warnings
+        checks[f.name] = check
         if new is not None and new is not col and not new.equals(col):
             originals[f.name] = col
             if out is frame:
                 out = frame.copy(deep=False)
             out[f.name] = new
-    return out, originals, cell_problems, warnings
+    return out, originals, cell_problems, warnings, checks
 
 
 def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOptions, file_name: str
@@ -232,8 +246,10 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
         # (the byte scans find no trigger character in most columns, and then skip the per-cell search)
         text = arrow_text(col)
         candidates = col[:0]
-        maybe = _FORMULA_FIRST_BYTE[first_bytes(text)]  # a formula starts with one of these (after spaces)
-        if maybe.any():
+        maybe = None
+        if any_first_byte(text, _FORMULA_FIRST_BYTE):  # a formula starts with one of these (after spaces)
+            maybe = _FORMULA_FIRST_BYTE[first_bytes(text)]
+        if maybe is not None and maybe.any():
             maybe_col = col[maybe]
             starts = pc.match_substring_regex(pc.utf8_ltrim_whitespace(arrow_text(maybe_col)), _FORMULA_START)
             candidates = maybe_col[_arrow_mask(starts)]
@@ -243,7 +259,9 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
                                         "looks like a spreadsheet formula: stored as plain text and defused "
                                         "(prefixed with ') in every export"))
         marked = col[:0]
-        if _may_contain(col, b"<", b"=") or _may_contain(col, b"javascript:", ascii_case=True):
+        # ("javascript:" in any case holds a 'j' or 'J', rare letters: two memchr scans before the slower one)
+        if _may_contain(col, b"<", b"=") or (_may_contain(col, b"j", b"J")
+                                             and _may_contain(col, b"javascript:", ascii_case=True)):
             marked = col[_arrow_mask(pc.match_substring_regex(text, _MARKUP_HINT))]
         for idx, value in marked.items():
             if _MARKUP.search(value):
@@ -484,9 +502,11 @@ def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, opti
                 and CONST_PREFIX + h not in mapping]
     if progress:
         progress(0.5, N_("Checking values"))
-    mapped, originals, cell_problems, value_warnings = _normalise(mapped, schema, table.detected, options, file_name)
+    mapped, originals, cell_problems, value_warnings, checks = _normalise(mapped, schema, table.detected, options,
+                                                                         file_name)
     warnings += value_warnings
-    result = validate(mapped, schema, file_name=file_name, references=references_for(kind, store) if store else {})
+    result = validate(mapped, schema, file_name=file_name, references=references_for(kind, store) if store else {},
+                      checked=checks)
     if progress:
         progress(0.8, N_("Comparing with the current data"))
 
