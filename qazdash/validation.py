@@ -316,10 +316,16 @@ def _object_text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), None)
 
 
-def _parse_float(text: pa.ChunkedArray, present: np.ndarray) -> np.ndarray:
-    """``pd.to_numeric(text, errors="coerce")`` as float64; the Arrow cast reads the plain numbers."""
+def _parse_float(text: pa.ChunkedArray, present: np.ndarray, floats: pa.ChunkedArray | None = None) -> np.ndarray:
+    """``pd.to_numeric(text, errors="coerce")`` as float64; the Arrow cast reads the plain numbers.
+
+    ``floats``: ``float_cast(text)`` when already known (it is then not parsed again).
+    """
     if (pc.max(pc.binary_length(text)).as_py() or 0) <= 15:
-        parsed = float_cast(text, exponent=False)  # every cell a plain number of at most 15 characters
+        if floats is not None and not (contains_bytes(text, b"e") or contains_bytes(text, b"E")):
+            parsed = floats  # (as float_cast(text, exponent=False) would give)
+        else:
+            parsed = float_cast(text, exponent=False)  # every cell a plain number of at most 15 characters
         if parsed is not None:
             return np.array(parsed.to_numpy(zero_copy_only=False), dtype="float64")
     plain = _mask(pc.and_(pc.match_substring_regex(text, _PLAIN_NUMBER), pc.less_equal(pc.utf8_length(text), 15)))
@@ -347,9 +353,12 @@ def map_columns(work: Callable, fields: list, rows: int) -> list:
 ColumnCheck = tuple[pd.Series, list[Problem], np.ndarray]  # typed values, type problems, suspect rows
 
 
-def check_column(col: pd.Series, f: Field, file_name: str) -> ColumnCheck:
-    """One column of ``validate``'s cell checks: its typed values, type problems and rows pandera must see."""
-    values, problems = _coerce_column(col, f, file_name)
+def check_column(col: pd.Series, f: Field, file_name: str, floats: pa.ChunkedArray | None = None) -> ColumnCheck:
+    """One column of ``validate``'s cell checks: its typed values, type problems and rows pandera must see.
+
+    ``floats``: ``float_cast`` of these cells (empty = missing) when the caller has it already.
+    """
+    values, problems = _coerce_column(col, f, file_name, floats)
     return values, problems, _suspect_column(values, f)
 
 
@@ -376,15 +385,19 @@ def _coerce(raw: pd.DataFrame, schema: DatasetSchema, file_name: str) -> tuple[p
     return typed, problems
 
 
-def _coerce_column(col: pd.Series, f: Field, file_name: str) -> tuple[pd.Series, list[Problem]]:
+def _coerce_column(col: pd.Series, f: Field, file_name: str, floats: pa.ChunkedArray | None = None
+                   ) -> tuple[pd.Series, list[Problem]]:
     """One column of ``_coerce``."""
     problems: list[Problem] = []
-    trimmed = trim_text(arrow_text(col))  # as pandas' .str.strip() on Arrow text
-    empty = pc.equal(trimmed, "")
-    arrow = pc.if_else(empty, _NULL_TEXT, trimmed) if pc.any(empty).as_py() else trimmed
+    source = arrow_text(col)
+    trimmed = trim_text(source)  # as pandas' .str.strip() on Arrow text
+    if pc.min(pc.binary_length(trimmed)).as_py() == 0:  # some cell is empty: it becomes missing
+        arrow = pc.if_else(pc.equal(trimmed, ""), _NULL_TEXT, trimmed)
+    else:
+        arrow = trimmed
     present = _mask(pc.is_valid(arrow)) if arrow.null_count else np.ones(len(arrow), dtype=bool)
     if f.dtype == "float":
-        numbers = _parse_float(arrow, present)
+        numbers = _parse_float(arrow, present, floats if trimmed is source else None)
         bad = present & np.isnan(numbers)
         values = pd.Series(numbers, index=col.index, dtype="float64")
         expected = "a number (use '.' for decimals)"
@@ -504,26 +517,42 @@ def _printable_ascii(chunk: pa.Array) -> bool:
     return not len(cells) or (int(cells.min()) >= 0x21 and int(cells.max()) <= 0x7E)
 
 
-def _pattern_fast(chunk: pa.Array, pattern: str) -> pa.Array | None:
-    """Exact per-cell matches for two common kinds of pattern from whole-chunk facts; None when they do not apply.
+@lru_cache(maxsize=64)
+def _shortcut(pattern: str) -> tuple[str, bytes, int, int | None] | None:
+    """How ``_maybe_matches`` can answer for ``pattern`` from whole-chunk facts: ``(kind, bytes, min, max)``.
 
-    ``^[class]+$`` / ``^[class]{m,n}$``: when every byte is in the class, a cell matches if its length fits.
-    ``^https?://\\S+$``: when every byte is printable ASCII other than space, a cell matches if it starts
-    with ``http://`` or ``https://`` and has something after it.
+    ``^[class]+$`` / ``^[class]{m,n}$`` → ``("class", class bytes, m, n)``: when every byte is in the
+    class, a cell matches if its length fits. ``^https?://\\S+$`` → ``("url", ...)``: when every byte is
+    printable ASCII other than space, a cell matches if it starts with ``http://`` or ``https://`` and
+    has something after it. Other patterns: None.
     """
     if pattern == _URL_PATTERN:
-        if not _printable_ascii(chunk):
-            return None
-        length = pc.binary_length(chunk)
-        return pc.or_(pc.and_(pc.starts_with(chunk, "https://"), pc.greater_equal(length, 9)),
-                      pc.and_(pc.starts_with(chunk, "http://"), pc.greater_equal(length, 8)))
+        return ("url", b"", 0, None)
     spec = _CLASS_PATTERN.fullmatch(pattern)
     allowed = _class_bytes(spec.group(1)) if spec else None
-    if allowed is None or _chunk_text(chunk).translate(None, allowed):
+    if allowed is None:
         return None
-    low, high = (1, None) if spec.group(2) else ((int(spec.group(3)),) * 2 if spec.group(3) else
-                                                  (int(spec.group(4)), int(spec.group(5)) if spec.group(5) else None))
-    length = pc.binary_length(chunk)  # bytes = characters: every byte is ASCII
+    if spec.group(2):
+        return ("class", allowed, 1, None)
+    if spec.group(3):
+        return ("class", allowed, int(spec.group(3)), int(spec.group(3)))
+    return ("class", allowed, int(spec.group(4)), int(spec.group(5)) if spec.group(5) else None)
+
+
+def _shortcut_holds(chunk: pa.Array, shortcut: tuple[str, bytes, int, int | None]) -> bool:
+    kind, allowed, _, _ = shortcut
+    if kind == "url":
+        return _printable_ascii(chunk)
+    return not _chunk_text(chunk).translate(None, allowed)
+
+
+def _shortcut_matches(data: pa.Array | pa.ChunkedArray, shortcut: tuple[str, bytes, int, int | None]):
+    """Per-cell matches of cells for which ``_shortcut_holds``."""
+    kind, _, low, high = shortcut
+    length = pc.binary_length(data)  # bytes = characters: every byte is ASCII
+    if kind == "url":
+        return pc.or_(pc.and_(pc.starts_with(data, "https://"), pc.greater_equal(length, 9)),
+                      pc.and_(pc.starts_with(data, "http://"), pc.greater_equal(length, 8)))
     fits = pc.greater_equal(length, low)
     return fits if high is None else pc.and_(fits, pc.less_equal(length, high))
 
@@ -531,21 +560,26 @@ def _pattern_fast(chunk: pa.Array, pattern: str) -> pa.Array | None:
 def _maybe_matches(col: pd.Series, pattern: str) -> np.ndarray:
     """True where ``pattern`` surely matches as Python's ``re.match`` does (pandera checks the other cells).
 
-    RE2 agrees with Python's ``re`` on printable ASCII text; other cells are left to pandera. Columns
-    that satisfy ``_pattern_fast`` skip the per-cell regular expression.
+    RE2 agrees with Python's ``re`` on printable ASCII text; other cells are left to pandera. Chunks
+    for which a ``_shortcut`` holds skip the per-cell regular expression.
     """
     if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
         return np.zeros(len(col), dtype=bool)
+    data = arrow_text(col)
+    shortcut = _shortcut(pattern)
+    holds = [shortcut is not None and len(chunk) > 0 and _shortcut_holds(chunk, shortcut) for chunk in data.chunks]
+    if holds and all(holds):
+        return _mask(_shortcut_matches(data, shortcut))  # (one set of Arrow calls for the whole column)
     parts = []
-    for chunk in arrow_text(col).chunks:
-        fast = _pattern_fast(chunk, pattern) if len(chunk) else None
-        if fast is None:
+    for chunk, fast in zip(data.chunks, holds, strict=True):
+        if fast:
+            matched = _shortcut_matches(chunk, shortcut)
+        else:
             try:
-                matched = pc.match_substring_regex(chunk, f"^(?:{pattern})")
+                matched = pc.and_(pc.match_substring_regex(chunk, f"^(?:{pattern})"), pc.ascii_is_printable(chunk))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a pattern RE2 cannot run
                 return np.zeros(len(col), dtype=bool)
-            fast = pc.and_(matched, pc.ascii_is_printable(chunk))
-        parts.append(_mask(fast))
+        parts.append(_mask(matched))
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 

@@ -17,6 +17,8 @@ from qazdash.validation import (
     _duplicated,
     _maybe_matches,
     any_first_byte,
+    arrow_text,
+    check_column,
     contains_bytes,
     first_bytes,
     float_cast,
@@ -256,3 +258,15 @@ def test_patterns_surely_match_only_where_python_matches(pattern):
 def test_duplicated_marks_every_copy(cells):
     col = pd.Series(cells, dtype=TEXT_DTYPE)
     assert _duplicated(col).tolist() == col.duplicated(keep=False).tolist()
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["1.5", "2", "", None], ["1e5", "2"], ["1234567890123456", "1"], ["+1", "-.5", "x"], ["1", " 2"]],
+)
+def test_check_column_gives_the_same_with_floats_already_parsed(cells):
+    field = get_schema("statistics").field("value")
+    col = pd.Series(cells, dtype=pd.StringDtype("pyarrow"), index=range(2, 2 + len(cells)))
+    known = float_cast(arrow_text(col))
+    plain, reused = check_column(col, field, "x.csv"), check_column(col, field, "x.csv", floats=known)
+    assert plain[0].equals(reused[0]) and plain[1] == reused[1] and (plain[2] == reused[2]).all()

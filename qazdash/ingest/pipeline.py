@@ -155,9 +155,9 @@ def _text_series(data: pa.ChunkedArray, like: pd.Series) -> pd.Series:
                      else pd.array(data.to_pylist(), dtype=like.dtype), index=like.index, name=like.name, copy=False)
 
 
-def _all_canonical(col: pd.Series) -> bool:
-    """True when every filled cell surely is a canonical number (``_CANONICAL_NUMBER``); False = unknown."""
-    return float_cast(arrow_text(col)) is not None
+def _canonical_parse(col: pd.Series) -> pa.ChunkedArray | None:
+    """The cells as floats when every filled cell surely is a canonical number (``_CANONICAL_NUMBER``), else None."""
+    return float_cast(arrow_text(col))
 
 
 def _max_bytes(col: pd.Series) -> int:
@@ -170,21 +170,29 @@ def _max_bytes(col: pd.Series) -> int:
 
 def normalise_numbers(text: pd.Series, decimal: str, thousands: str) -> pd.Series:
     """``'1 234,5'`` → ``'1234.5'`` with the file's decimal mark and thousands separator; others unchanged."""
+    return _normalise_numbers(text, decimal, thousands)[0]
+
+
+def _normalise_numbers(text: pd.Series, decimal: str, thousands: str) -> tuple[pd.Series, pa.ChunkedArray | None]:
+    """``normalise_numbers``, and Arrow's float parse of the result where it was needed to decide (else None)."""
     s = _strip(text)
     if decimal == "." and not thousands:
-        return s
-    if decimal == "." and (_all_canonical(s) or s.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(True).all()):
-        return s
+        return s, None
+    if decimal == ".":
+        parsed = _canonical_parse(s)
+        if parsed is not None or s.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(True).all():
+            return s, parsed
     out = s
     for sep in {thousands, " ", "\u00a0", "\u202f"} - {"", decimal}:
         if _may_contain(out, sep.encode()):  # replacing a separator no cell holds changes nothing
             out = out.str.replace(sep, "", regex=False)
     if decimal == "," and _may_contain(out, b","):
         out = _text_series(replace_byte(arrow_text(out), b",", b"."), out)  # as .str.replace(",", ".")
-    if _all_canonical(out):  # (the usual case: one Arrow parse instead of a regular expression per cell)
-        return out
+    parsed = _canonical_parse(out)
+    if parsed is not None:  # (the usual case: one Arrow parse instead of a regular expression per cell)
+        return out, parsed
     looks_numeric = out.str.fullmatch(_CANONICAL_NUMBER.pattern).fillna(False)
-    return out.where(looks_numeric, s)
+    return out.where(looks_numeric, s), None
 
 
 def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, options: UploadOptions,
@@ -203,9 +211,10 @@ def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, o
     fields = [f for f in schema.fields if f.name in frame.columns]
 
     def work(f):
-        col, new, column_problems, column_warnings = _normalise_column(frame[f.name], f, detected, options,
-                                                                       file_name)
-        return col, new, column_problems, column_warnings, check_column(col if new is None else new, f, file_name)
+        col, new, column_problems, column_warnings, numbers = _normalise_column(frame[f.name], f, detected, options,
+                                                                                file_name)
+        check = check_column(col if new is None else new, f, file_name, floats=numbers)
+        return col, new, column_problems, column_warnings, check
 
     for f, (col, new, column_problems, column_warnings, check) in zip(
             fields, map_columns(work, fields, len(frame)), strict=True):
@@ -221,17 +230,22 @@ def _normalise(frame: pd.DataFrame, schema: DatasetSchema, detected: Detected, o
 
 
 def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOptions, file_name: str
-                      ) -> tuple[pd.Series, pd.Series | None, dict[tuple[int, str], Problem], list[Problem]]:
-    """One column of ``_normalise``: ``(column, normalised column or None, problems by cell, warnings)``."""
+                      ) -> tuple[pd.Series, pd.Series | None, dict[tuple[int, str], Problem], list[Problem],
+                                 pa.ChunkedArray | None]:
+    """One column of ``_normalise``: ``(column, normalised column or None, problems by cell, warnings, floats)``.
+
+    ``floats`` is Arrow's float parse of the normalised cells when normalising had to make it (else None).
+    """
     cell_problems: dict[tuple[int, str], Problem] = {}
     warnings: list[Problem] = []
+    numbers = None
     if f.dtype in ("int", "float"):
         errs = col[_strip(col).isin(_EXCEL_ERRORS)] if _may_contain(col, b"#") else col[:0]
         for idx, value in errs.items():
             cell_problems[(int(idx), f.name)] = Problem(
                 file_name, int(idx), f.name, value, "excel_error",
                 f"the spreadsheet shows the error {value.strip()} here instead of a number; fix the formula")
-        new = normalise_numbers(col, detected.decimal, detected.thousands)
+        new, numbers = _normalise_numbers(col, detected.decimal, detected.thousands)
     elif f.dtype in ("date", "partial_date", "period"):
         new = _normalise_dates(col, f, options, file_name, cell_problems)
     else:
@@ -268,7 +282,7 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
                 warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
                                         "contains HTML or script: stored and always shown as plain text, "
                                         "never run"))
-    return col, new, cell_problems, warnings
+    return col, new, cell_problems, warnings, numbers
 
 
 def _normalise_dates(col: pd.Series, f, options: UploadOptions, file_name: str,
