@@ -179,14 +179,16 @@ def test_reuploading_a_committed_file_gives_duplicates_not_conflicts(seeded_stor
     assert rows_to_commit(again, "skip").empty
 
 
-@pytest.mark.parametrize("code_limit", [1 << 62, 4])  # 4: the combined key codes are renumbered on the way
-def test_find_duplicates_matches_whole_keys(code_limit, monkeypatch):
+# code_limit 4: the combined key codes are renumbered on the way; table_limit 0: np.isin instead of a table
+@pytest.mark.parametrize(("code_limit", "table_limit"), [(1 << 62, 1 << 26), (4, 1 << 26), (1 << 62, 0)])
+def test_find_duplicates_matches_whole_keys(code_limit, table_limit, monkeypatch):
     import pandas as pd
 
     from qazdash.ingest import pipeline
     from qazdash.schema import get_schema
 
     monkeypatch.setattr(pipeline, "_CODE_LIMIT", code_limit)
+    monkeypatch.setattr(pipeline, "_TABLE_LIMIT", table_limit)
     current = pd.DataFrame({"metric": ["a", "a", "b", "c"], "period": ["2024", "2025", "2024", None],
                             "source": ["S", "S", "T", "S"]}, dtype="str")
     valid = pd.DataFrame({"metric": ["a", "a", "b", "b", "c", "c", "d"],

@@ -359,6 +359,7 @@ def _merge_options(base: ReadOptions, saved: ReadOptions) -> ReadOptions:
 # -- comparison with the current data ----------------------------------------------------------
 
 _CODE_LIMIT = 1 << 62  # combined key codes stay below this (int64)
+_TABLE_LIMIT = 1 << 26  # up to this many codes, membership is looked up in a table of booleans
 
 
 def _positions(part: pa.ChunkedArray, values: pa.Array) -> np.ndarray:
@@ -366,20 +367,26 @@ def _positions(part: pa.ChunkedArray, values: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.index_in(part, value_set=values), -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetSchema) -> pd.DataFrame:
-    """Valid rows whose duplicate key (same URL / place id / metric+period+source) is in ``current``.
+@dataclass
+class _KeyCodes:
+    """The duplicate key of each row as one integer: equal integers ⇔ equal keys (where ``found``)."""
 
-    Each key column is encoded as its position among the current column's distinct values (Arrow hash
-    lookups), the positions are combined into one integer per row, and the rows' integers are looked up
-    among the current rows' (numpy): no Python object per cell.
-    """
-    key = list(schema.duplicate_key)
-    if valid.empty or current is None or current.empty or not set(key) <= set(valid.columns):
-        return valid.iloc[0:0][[c for c in key if c in valid.columns]]
+    found: np.ndarray  # each part of the row's key is a value of that column in the current data
+    mine: np.ndarray  # the incoming rows' codes (meaningful where found)
+    theirs: np.ndarray  # the current rows' codes
+    size: int  # codes are in range(size)
+
+    def subset(self, keep: np.ndarray) -> _KeyCodes:
+        return _KeyCodes(self.found[keep], self.mine[keep], self.theirs, self.size)
+
+
+def _key_codes(valid: pd.DataFrame, current: pd.DataFrame, key: list[str]) -> _KeyCodes:
+    """Each key column encoded as its position among the current column's distinct values (Arrow hash
+    lookups), the positions combined into one integer per row: no Python object per cell."""
     mine = np.zeros(len(valid), dtype=np.int64)
     theirs = np.zeros(len(current), dtype=np.int64)
     found = np.ones(len(valid), dtype=bool)
-    size = 1  # codes are in range(size)
+    size = 1
     for column in key:
         current_part = _key_part(current, column)
         values = pc.unique(current_part)
@@ -387,8 +394,8 @@ def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetS
             values = values.combine_chunks()
         mine_part = _positions(_key_part(valid, column), values)
         found &= mine_part >= 0
-        if not found.any():
-            return valid.iloc[0:0][key]
+        if not found.any():  # no incoming key is a current one: the codes are not needed
+            return _KeyCodes(found, mine, theirs, size)
         if size * len(values) >= _CODE_LIMIT:  # renumber the combined codes densely before they could overflow
             distinct, theirs = np.unique(theirs, return_inverse=True)
             at = np.minimum(np.searchsorted(distinct, mine), len(distinct) - 1)
@@ -397,8 +404,27 @@ def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetS
         mine = mine * len(values) + np.maximum(mine_part, 0)
         theirs = theirs * len(values) + _positions(current_part, values)
         size *= len(values)
-    mask = found.copy()
-    mask[found] = np.isin(mine[found], theirs)
+    return _KeyCodes(found, mine, theirs, size)
+
+
+def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetSchema,
+                    codes: _KeyCodes | None = None) -> pd.DataFrame:
+    """Valid rows whose duplicate key (same URL / place id / metric+period+source) is in ``current``.
+
+    The keys are compared as integers (``_key_codes``; ``codes`` when the caller has them already).
+    """
+    key = list(schema.duplicate_key)
+    if valid.empty or current is None or current.empty or not set(key) <= set(valid.columns):
+        return valid.iloc[0:0][[c for c in key if c in valid.columns]]
+    codes = codes or _key_codes(valid, current, key)
+    mask = codes.found.copy()
+    if mask.any():
+        if codes.size <= _TABLE_LIMIT:  # a table of the current codes: one lookup per row
+            table = np.zeros(codes.size, dtype=bool)
+            table[codes.theirs] = True
+            mask[mask] = table[codes.mine[mask]]
+        else:
+            mask[mask] = np.isin(codes.mine[mask], codes.theirs)
     return valid.loc[mask, key]
 
 
@@ -408,12 +434,13 @@ def _key_part(frame: pd.DataFrame, column: str) -> pa.ChunkedArray:
 
 
 def _unique_conflicts(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetSchema,
-                      file_name: str) -> list[Problem]:
+                      file_name: str, codes: _KeyCodes | None = None) -> list[Problem]:
     """Unique ids (``article_id``, ``metric_id``) already used by a *different* current row.
 
     Each incoming id is looked up once in the current ids (the first current row with that id counts),
-    and its duplicate key is compared with that row's, column by column, in Arrow: re-uploading the same
-    rows is not a conflict, and only the real conflicts become ``Problem`` objects.
+    and its duplicate key is compared with that row's as integers (``_key_codes``; ``codes`` when the
+    caller has them): re-uploading the same rows is not a conflict, and only the real conflicts become
+    ``Problem`` objects.
     """
     problems: list[Problem] = []
     if current is None or current.empty or valid.empty:
@@ -427,10 +454,10 @@ def _unique_conflicts(valid: pd.DataFrame, current: pd.DataFrame, schema: Datase
                          skip_nulls=True)  # position of the first current row with the same id, null if none
         if at.null_count == len(at):
             continue
-        differs = np.zeros(len(valid), dtype=bool)
-        for column in key:
-            theirs = _key_part(current, column).take(at)  # null where the id is new
-            differs |= _arrow_mask(pc.not_equal(_key_part(valid, column), theirs))
+        codes = codes or _key_codes(valid, current, key)
+        hit = _arrow_mask(pc.is_valid(at))
+        theirs = codes.theirs[pc.fill_null(at, 0).to_numpy(zero_copy_only=False)]
+        differs = hit & (~codes.found | (codes.mine != theirs))
         for idx, value in zip(valid.index[differs], ids[differs], strict=True):
             problems.append(Problem(file_name, int(idx), f.name, str(value), "unique_current",
                                     f"'{value}' is already the {f.name} of another row in the current "
@@ -550,13 +577,19 @@ def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, opti
     current = None
     if store is not None and kind in store.current_versions():
         current = store.read(kind)
-    conflicts = _unique_conflicts(result.frame, current, schema, file_name)
+    codes = None  # the duplicate keys as integers, shared by the two comparisons with the current data
+    if current is not None and not current.empty and not result.frame.empty \
+            and set(schema.duplicate_key) <= set(result.frame.columns):
+        codes = _key_codes(result.frame, current, list(schema.duplicate_key))
+    conflicts = _unique_conflicts(result.frame, current, schema, file_name, codes)
     if conflicts:
         bad = {p.row for p in conflicts}
-        result.frame = result.frame[~result.frame.index.isin(bad)]
+        keep = ~result.frame.index.isin(bad)
+        result.frame = result.frame[keep]
+        codes = codes.subset(keep) if codes is not None else None
         problems += conflicts
     problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column or ""))
-    duplicates = find_duplicates(result.frame, current, schema) if current is not None else pd.DataFrame()
+    duplicates = find_duplicates(result.frame, current, schema, codes) if current is not None else pd.DataFrame()
     if progress:
         progress(0.9, N_("Report ready"))
     return Prepared(file_name, data, digest.result(), table.detected, headers, guess, kind, mapping, result,
