@@ -637,7 +637,7 @@ def commit(prepared: Prepared, store: Store, *, author: str, mode: Literal["appe
               f"duplicates {len(prepared.duplicates)} ({'skipped' if skipped else 'updated'})")
     full_note = f"{note.strip()} [{counts}]".strip()
     version = store.commit(prepared.kind, frame, author=author, source_name=prepared.file_name,
-                           raw=bytes(prepared.data), mode=mode, note=full_note,
+                           raw=prepared.data, raw_sha256=prepared.sha256, mode=mode, note=full_note,
                            replace_keys=(mode == "append" and on_duplicate == "update"))
     if progress:
         progress(1.0, N_("Committed"))
