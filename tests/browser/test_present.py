@@ -60,7 +60,7 @@ def test_the_audience_follows_the_presenter(browser, present_url):
     banner = audience.locator(BANNER)
     expect(banner).to_contain_text("Following Aigerim's view: Europe to the Pacific", timeout=T)
     expect(audience.locator("[data-testid='stDeckGlJsonChart'] canvas").first).to_be_visible(timeout=T)
-    expect(audience.locator(".st-key-present_view")).to_have_count(0)  # a follower has no picker
+    expect(audience.locator(".st-key-present_view")).to_have_count(0, timeout=T)  # a follower has no picker
 
     # the presenter switches the view: the audience's map follows through its poll
     choose_view(presenter, "Переход через Каспий")
@@ -82,8 +82,8 @@ def test_the_audience_follows_the_presenter(browser, present_url):
     # the audience leaves follow mode: the last view stays, the picker is theirs
     audience.locator(".st-key-present_stop_following button").click()
     expect(audience.locator(".st-key-present_view input")).to_have_value("Caspian crossing", timeout=T)
-    expect(audience).not_to_have_url(re.compile(r"follow="))
-    expect(banner).to_have_count(0)
+    expect(audience).not_to_have_url(re.compile(r"follow="), timeout=T)
+    expect(banner).to_have_count(0, timeout=T)
 
     # back on the link; the presenter ends the session: the poll says so
     audience.goto(url.replace("lang=ru", "lang=en"))
@@ -91,7 +91,7 @@ def test_the_audience_follows_the_presenter(browser, present_url):
     expect(banner).to_be_visible(timeout=T)
     presenter.locator(".st-key-present_live_end button").click()
     expect(audience.get_by_text("Aigerim has ended this live session")).to_be_visible(timeout=T)
-    expect(banner).to_have_count(0)
+    expect(banner).to_have_count(0, timeout=T)
     assert_clean(presenter)
     assert_clean(audience)
     presenter.context.close()
