@@ -144,7 +144,7 @@ def main() -> None:
             t2 = time.perf_counter()
         read_end = marks.get("File read", t1)
         times = {"read file + parse": read_end - t0, "map + normalise + validate + compare": t1 - read_end,
-                 "commit (parquet + sqlite)": t2 - t1, "ingest total": t2 - t0, "pyarrow": arrow_s}
+                 "commit (snapshot + raw file + sqlite)": t2 - t1, "ingest total": t2 - t0, "pyarrow": arrow_s}
         print(f"  run {run + 1}: ingest {times['ingest total']:.2f} s, pyarrow {arrow_s:.2f} s "
               f"({times['ingest total'] / arrow_s:.1f}x)")
         for name, seconds in times.items():
@@ -154,7 +154,7 @@ def main() -> None:
         del prepared, data
         store.engine.dispose()
     stages = {k: best[k] for k in ("read file + parse", "map + normalise + validate + compare",
-                                   "commit (parquet + sqlite)")}
+                                   "commit (snapshot + raw file + sqlite)")}
     total, arrow_s = best["ingest total"], best["pyarrow"]
     print(f"best of {args.repeat} runs; last run: committed version {version.id} ({version.row_count:,} rows in the "
           "dataset, all rows valid)")
