@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
@@ -224,6 +225,14 @@ def filter_map(legs: pd.DataFrame, nodes: pd.DataFrame, flt: MapFilter, all_corr
     if flt.countries:
         mask &= places["country_iso3"].isin(flt.countries)
     return kept, places[mask]
+
+
+def preset_map(legs: pd.DataFrame, nodes: pd.DataFrame, corridor_ids: Sequence[str], preset_key: str,
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(legs, places) of a presentation view: a corridor preset shows that corridor alone, any other preset
+    every corridor; places are those on the legs shown (``filter_map`` with every mode and kind)."""
+    shown = (preset_key,) if preset_key in set(corridor_ids) else tuple(corridor_ids)
+    return filter_map(legs, nodes, MapFilter(shown, tuple(MODE_STYLES), tuple(KIND_STYLES)))
 
 
 # -- layer data ----------------------------------------------------------------------------------------
@@ -443,6 +452,13 @@ def _text_width(text: str, bold: bool = False) -> float:
     """A generous width in pixels of ``text`` at the legend's 13 px sans-serif, Latin or Cyrillic (DejaVu Sans,
     the widest common default, averages ~6.6 px a Latin and ~8.1 px a Cyrillic letter; bold ~10 % more)."""
     return (9.2 if bold else 8.4) * len(text)
+
+
+def legend_for(corridors: pd.DataFrame, legs: pd.DataFrame, places: pd.DataFrame, theme: str = "light") -> str:
+    """``legend_svg`` of what a map draws: the corridors, modes and place kinds of ``legs`` and ``places``."""
+    return legend_svg(corridors[corridors["corridor_id"].isin(set(legs["corridor_id"]))],
+                      [m for m in MODE_STYLES if m in set(legs["mode"])],
+                      [k for k in KIND_STYLES if k in set(places["kind"])], theme)
 
 
 def legend_svg(corridors: pd.DataFrame, modes: list[str], kinds: list[str], theme: str = "light") -> str:

@@ -225,3 +225,18 @@ def test_legend_columns_never_overlap_in_any_language(lang, shipped):
             assert x + rendered_width(text) < next_x, (lang, text, _next)
         last_x, last = line[-1]
         assert last_x + rendered_width(last) <= width, (lang, last)
+
+
+def test_a_corridor_preset_shows_that_corridor_alone_with_its_places(shipped):
+    legs, _ = geo.leg_paths(shipped["segments"], shipped["nodes"])
+    ids = list(shipped["corridors"]["corridor_id"])
+    shown, places = maps.preset_map(legs, shipped["nodes"], ids, "titr_middle_corridor")
+    assert set(shown["corridor_id"]) == {"titr_middle_corridor"}
+    assert len(shown) == (legs["corridor_id"] == "titr_middle_corridor").sum()
+    assert set(places["node_id"]) == (set(shown["from_node"]) | set(shown["to_node"])) & set(places["node_id"])
+    assert {"kz_aktau_port", "ro_constanta"} <= set(places["node_id"]) and "cn_qingdao" not in set(places["node_id"])
+
+    everything, all_places = maps.preset_map(legs, shipped["nodes"], ids, "overview")  # not a corridor id
+    assert len(everything) == len(legs) and set(places["node_id"]) < set(all_places["node_id"])
+    legend = maps.legend_for(shipped["corridors"], shown, places)
+    assert "Middle Corridor" in legend and "Qingdao" not in legend  # only what the map draws

@@ -280,8 +280,7 @@ def exports(deck, legs: pd.DataFrame, places: pd.DataFrame, corridors: pd.DataFr
             lang: str) -> None:
     """Downloads of the current map: standalone HTML (works offline), GeoJSON and GeoPackage."""
     st.subheader(_("Export"))
-    legend = maps.legend_svg(corridors, [m for m in maps.MODE_STYLES if m in set(legs["mode"])],
-                             [k for k in maps.KIND_STYLES if k in set(places["kind"])])
+    legend = maps.legend_for(corridors, legs, places)
     note = _("qazdash corridor map. Basemap: Natural Earth (public domain); sea lanes: searoute 1.6.0.")
     cols = st.columns(4)
     cols[0].download_button(

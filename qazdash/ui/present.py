@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from qazdash import geo, maps
+from qazdash import maps
 from qazdash.i18n import LANGUAGES, _, get_language, set_language
 from qazdash.presenting import (
     LANG_KEY,
@@ -489,18 +489,11 @@ def map_drawer(legs: pd.DataFrame, corridors: pd.DataFrame, nodes: pd.DataFrame,
     """A function that draws the map and legend of a preset (a corridor preset shows that corridor alone)."""
 
     def draw(preset_key: str) -> None:
-        shown = legs
-        if preset_key in set(corridors["corridor_id"]):
-            shown = legs[legs["corridor_id"] == preset_key]
-        on_legs = set(shown["from_node"]) | set(shown["to_node"])
-        places = geo.placed(nodes)
-        places = places[places["node_id"].isin(on_legs)]
+        shown, places = maps.preset_map(legs, nodes, list(corridors["corridor_id"]), preset_key)
         theme = map_state.map_theme()
         deck = maps.corridor_deck(shown, corridors, places, theme=theme, view=presets[preset_key], height=720,
                                   online_style=maps.online_basemap_style())
         st.pydeck_chart(deck, key="present_deck", height=720)
-        st.image(maps.legend_svg(corridors[corridors["corridor_id"].isin(set(shown["corridor_id"]))],
-                                 [m for m in maps.MODE_STYLES if m in set(shown["mode"])],
-                                 [k for k in maps.KIND_STYLES if k in set(places["kind"])], theme), width="stretch")
+        st.image(maps.legend_for(corridors, shown, places, theme), width="stretch")
 
     return draw
