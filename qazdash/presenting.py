@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from qazdash.i18n import LANGUAGES, N_
+from qazdash.store import writer
 
 VIEW_KEY = "present_view"
 LANG_KEY = "lang"
@@ -263,18 +264,12 @@ class LiveState:
 
 
 @dataclass(frozen=True)
-class LiveSession:
-    code: str
+class LiveSession(LiveState):
+    """A live session with what it shows (the audience loads this when the revision changed)."""
+
     presenter: str
     params: dict[str, str]
-    revision: int
     updated_at: datetime
-    ended: bool
-    expired: bool
-
-    @property
-    def running(self) -> bool:
-        return not (self.ended or self.expired)
 
 
 class Presenting:
@@ -282,8 +277,7 @@ class Presenting:
 
     def __init__(self, engine: Engine, *, clock=lambda: datetime.now(UTC)):
         self.engine = engine
-        # one writer at a time on SQLite (BEGIN IMMEDIATE, see qazdash.store.make_engine)
-        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._writer = writer(engine)  # one writer at a time, as in the store
         self.clock = clock
 
     # -- saved views -------------------------------------------------------------------------------
@@ -413,8 +407,8 @@ class Presenting:
             row = conn.execute(sa.select(sessions_t).where(sessions_t.c.code == code)).first()
         if row is None:
             return None
-        return LiveSession(row.code, row.presenter, dict(row.params), row.revision, _utc(row.updated_at),
-                           row.ended_at is not None, is_expired(row.updated_at, self.clock()))
+        return LiveSession(row.code, row.revision, row.ended_at is not None, is_expired(row.updated_at, self.clock()),
+                           presenter=row.presenter, params=dict(row.params), updated_at=_utc(row.updated_at))
 
     def purge(self, now: datetime | None = None) -> int:
         """Delete sessions that ended or expired more than ``PURGE_AFTER`` ago; returns how many."""

@@ -140,6 +140,12 @@ RAW_CODEC = "zstd"  # level 1: ~550 MB/s on one core here, CSV shrinks ~9x
 SNAPSHOT_FORMAT = "arrow"  # Arrow IPC stream, zstd buffers; "parquet" snapshots (before 2026-11-26) stay readable
 
 
+def writer(engine: Engine) -> Engine:
+    """``engine`` for write transactions: BEGIN IMMEDIATE on SQLite (``make_engine`` reads the option), so a
+    writer holds the lock from its first statement; on PostgreSQL, SELECT ... FOR UPDATE does the locking."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
 def frame_to_snapshot(frame: pd.DataFrame) -> bytes:
     """The rows of ``frame`` (without its index) as one Arrow IPC stream with zstd-compressed buffers.
 
@@ -183,8 +189,7 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        # Write transactions: BEGIN IMMEDIATE on SQLite; on PostgreSQL SELECT ... FOR UPDATE does the locking.
-        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._writer = writer(engine)
 
     @classmethod
     def open(cls, url: str | None = None, *, seed: Callable[[], dict[str, pd.DataFrame]] | None = None,
