@@ -123,15 +123,22 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser context and page; ``page.errors`` collects uncaught page errors."""
+def new_page(browser):
+    """A page in a fresh browser context (its own cookies: a separate session); ``page.errors`` collects
+    uncaught page errors. Close it with ``page.context.close()``."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.errors = []
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    return pg
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page (``new_page``), closed after the test."""
+    pg = new_page(browser)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def wait_for_app(pg, timeout: float = 60_000) -> None:

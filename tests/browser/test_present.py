@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_clean, start_app, stop_app, wait_for_app
+from tests.browser.conftest import assert_clean, new_page, start_app, stop_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 T = 60_000  # generous: two sessions drawing WebGL maps on a shared, loaded machine
@@ -25,14 +25,6 @@ def present_url(browser) -> Iterator[str]:
     server = start_app()
     yield server.url
     stop_app(server)
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
-    return pg
 
 
 def choose_view(pg, label: str) -> None:
