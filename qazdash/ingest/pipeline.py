@@ -11,7 +11,6 @@ first, and remembers the original text for the report.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -38,7 +37,7 @@ from qazdash.ingest.detect import (
 )
 from qazdash.ingest.reading import MAX_CELL_CHARS, Detected, Progress, ReadOptions, TextTable, read_table
 from qazdash.schema import DatasetSchema, get_schema
-from qazdash.store import Store, Version
+from qazdash.store import Store, Version, sha256_of
 from qazdash.validation import (
     ColumnCheck,
     ValidationResult,
@@ -123,10 +122,6 @@ class Prepared:
     @property
     def valid_frame(self) -> pd.DataFrame:
         return self.result.frame if self.result is not None else pd.DataFrame()
-
-
-def file_sha256(data: bytes | memoryview) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _arrow_mask(result) -> np.ndarray:
@@ -490,7 +485,7 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
     """Read and check an upload without writing anything. Raises ``QazdashDataError`` when unreadable."""
     # the file's SHA-256 is computed beside the checks (hashlib releases the GIL on large buffers)
     with ThreadPoolExecutor(max_workers=1) as hashing:
-        digest = hashing.submit(file_sha256, data)
+        digest = hashing.submit(sha256_of, data)
         return _prepare(data, file_name, store, options, progress, digest)
 
 

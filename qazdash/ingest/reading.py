@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -527,11 +527,3 @@ def read_table(data: bytes | memoryview, file_name: str, options: ReadOptions | 
     if progress:
         progress(0.4, N_("File read"))
     return table
-
-
-def with_options(detected: Detected, **changes) -> ReadOptions:
-    """``ReadOptions`` that pin what was detected, with ``changes`` applied (for the override form)."""
-    base = ReadOptions(encoding=None if detected.format == "xlsx" else detected.encoding,
-                       separator=detected.separator or None, header_row=detected.header_row,
-                       decimal=detected.decimal, thousands=detected.thousands, sheet=detected.sheet)
-    return replace(base, **changes)
