@@ -6,6 +6,9 @@ The selector is not a ``bind="query-params"`` widget on purpose: a bound widget 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 
 from qazdash.i18n import LANGUAGES, get_language, normalize_language, set_language
@@ -24,6 +27,19 @@ def init_language() -> str:
     if lang != "en" and st.query_params.get(LANG_PARAM) != lang:
         st.query_params[LANG_PARAM] = lang  # navigation dropped it: put it back so the URL stays shareable
     return lang
+
+
+def in_page_language(fn: Callable[..., None]) -> Callable[..., None]:
+    """For widget callbacks and fragment bodies: they run without app.py (a callback before it, a fragment's
+    own rerun instead of it), so they set this session's language first, as ``init_language`` does;
+    otherwise what they save, say and draw would be in English."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs) -> None:
+        set_language(st.query_params.get(LANG_PARAM) or st.session_state.get(_STATE))
+        fn(*args, **kwargs)
+
+    return run
 
 
 def _language_changed() -> None:

@@ -15,7 +15,6 @@ through ``qazdash.presenting.Presenting``, which enforces who may do what.
 from __future__ import annotations
 
 import contextlib
-import functools
 import time
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
@@ -24,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from qazdash import maps
-from qazdash.i18n import LANGUAGES, _, get_language, set_language
+from qazdash.i18n import LANGUAGES, _, get_language
 from qazdash.presenting import (
     LANG_KEY,
     LIVE_TTL,
@@ -48,6 +47,7 @@ from qazdash.presenting import (
 )
 from qazdash.ui import auth, map_state
 from qazdash.ui.data import get_store
+from qazdash.ui.i18n import in_page_language
 from qazdash.ui.url_state import url_choice
 from qazdash.ui.widgets import empty_state, escape_md
 
@@ -102,19 +102,6 @@ def editable(view: SavedView) -> bool:
 def current_view() -> dict[str, str]:
     """The view this session shows: the preset and the language."""
     return {VIEW_KEY: st.session_state.get(VIEW_KEY) or "overview", LANG_KEY: get_language()}
-
-
-def in_page_language(fn: Callable[..., None]) -> Callable[..., None]:
-    """For widget callbacks and fragment bodies: they run without app.py (a callback before it, a fragment's
-    own rerun instead of it), so set the page language from ``?lang=`` first; otherwise what they save,
-    say and draw would be in English."""
-
-    @functools.wraps(fn)
-    def run(*args, **kwargs) -> None:
-        set_language(st.query_params.get(LANG_KEY))
-        fn(*args, **kwargs)
-
-    return run
 
 
 def flash(kind: str, text: str, where: str = FLASH) -> None:
