@@ -28,6 +28,7 @@ def present_url(browser) -> Iterator[str]:
 
 
 def choose_view(pg, label: str) -> None:
+    wait_for_app(pg)  # a rerun still in progress re-renders the picker and detaches its open options
     box = pg.locator(".st-key-present_view input")
     box.click()
     box.press_sequentially(label)
