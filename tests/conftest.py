@@ -141,4 +141,5 @@ def store(db_url, shipped) -> Iterator[Store]:
     """A migrated store seeded with the shipped data, on SQLite and on PostgreSQL."""
     s = Store.open(db_url, seed=lambda: shipped, seed_digests=shipped_digests)  # as the app opens it
     yield s
+    s.wait_for_checkpoints()
     s.engine.dispose()

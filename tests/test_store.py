@@ -76,6 +76,41 @@ def test_a_failed_commit_writes_nothing(store, shipped, monkeypatch):
         assert conn.execute(sa.text("select count(*) from raw_files")).scalar() == 0
 
 
+def _autocheckpoint_of_every_pooled_connection(store: Store) -> set[int]:
+    conns = [store.engine.connect() for _ in range(3)]
+    try:
+        return {c.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() for c in conns}
+    finally:
+        for c in conns:
+            c.close()
+
+
+def test_a_large_commit_on_sqlite_checkpoints_the_wal_after_returning(tmp_path, shipped):
+    """The WAL checkpoint after an upload's commit runs on a background thread; the data is committed first."""
+    s = Store.open(f"sqlite:///{tmp_path / 'q.db'}", seed=lambda: shipped)
+    raw = b"node_id\n" + b"".join(b"kz_%07d\n" % i for i in range(300_000))  # ~3 MB, ~700 WAL pages
+    new = shipped["nodes"].head(1).assign(node_id="kz_large_write")
+    version = s.commit("nodes", new, author="a", source_name="big.csv", raw=raw)
+    assert s.current_versions()["nodes"] == version.id  # committed before any checkpoint
+    s.wait_for_checkpoints()
+    with s.engine.connect() as conn:
+        busy, wal_frames, checkpointed = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+    assert busy == 0 and wal_frames == checkpointed  # nothing left in the WAL to copy
+    assert _autocheckpoint_of_every_pooled_connection(s) == {1000}  # SQLite's default is back
+    assert Store(s.engine).raw_file(version.id) == ("big.csv", raw)
+    s.engine.dispose()
+
+
+def test_a_failed_large_commit_restores_the_checkpoint_setting(tmp_path, shipped, monkeypatch):
+    s = Store.open(f"sqlite:///{tmp_path / 'q.db'}", seed=lambda: shipped)
+    monkeypatch.setattr(s, "_set_current", lambda *_a, **_k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError):
+        s.commit("nodes", shipped["nodes"].head(1), author="a", source_name="x.csv", raw=b"x" * 100_000)
+    assert _autocheckpoint_of_every_pooled_connection(s) == {1000}
+    assert not s._checkpoints  # no checkpoint was scheduled for a rolled-back write
+    s.engine.dispose()
+
+
 def test_rollback_to_another_kind_is_refused(store):
     nodes_version = store.current_versions()["nodes"]
     with pytest.raises(QazdashDataError, match="belongs to nodes"):
