@@ -183,6 +183,28 @@ def name_variants(name: str) -> list[str]:
     return out
 
 
+# Map labels in Russian where the full name is a long facility name (Alat's is 46 characters).
+LOCAL_SHORT_NAMES: dict[str, dict[str, str]] = {
+    "az_alat_port": {"ru": "Баку (Алят)"},
+    "cn_lianyungang_base": {"ru": "Ляньюньган"},
+}
+_LOCAL_FACILITY = re.compile(r"^(?:морской порт|сухой порт|порт)\s+|\s+(?:теңіз порты|құрғақ порты|порты|порт)$",
+                             re.IGNORECASE)
+
+
+def short_label(row: Mapping[str, object], lang: str) -> str:
+    """The short name a map label shows in ``lang``: 'Актау' for 'Морской порт Актау', 'Құрық' for
+    'Құрық порты'; the English ``short_name`` where the row has no name in ``lang``."""
+    name = row.get(f"name_{lang}") if lang != "en" else None
+    if not isinstance(name, str) or not name.strip():
+        return short_name(row)
+    local = LOCAL_SHORT_NAMES.get(str(row.get("node_id", "")), {})
+    if lang in local:
+        return local[lang]
+    base = re.split(r"\s+\(|\s+–\s+", name.strip())[0]
+    return _LOCAL_FACILITY.sub("", base).strip(" «»\"") or name.strip()
+
+
 def short_name(row: Mapping[str, object]) -> str:
     """A short English name for ``row`` (a nodes record): 'Aktau' for 'Aktau seaport'."""
     node_id = str(row.get("node_id", ""))

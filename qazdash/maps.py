@@ -16,7 +16,6 @@ import html
 import json
 import math
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
@@ -25,7 +24,7 @@ import pandas as pd
 import pydeck as pdk
 
 from qazdash import geo
-from qazdash.gazetteer import short_name
+from qazdash.gazetteer import short_label
 from qazdash.i18n import N_, _, format_number, get_language, localized
 
 Color = list[int]
@@ -270,7 +269,7 @@ def place_records(nodes: pd.DataFrame) -> list[dict]:
     for row in geo.placed(nodes).to_dict("records"):
         style = KIND_STYLES.get(row["kind"], KindStyle(row["kind"], [128, 128, 128], 5))
         name = localized(row, "name")
-        short = short_name(row) if get_language() == "en" else re.split(r"\s+\(|\s+–\s+", name)[0]
+        short = short_label(row, get_language())
         out.append({
             "kind": "place",
             "id": row["node_id"],

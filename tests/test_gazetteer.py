@@ -162,3 +162,27 @@ def test_missing_names_add_no_variant():
     gaz = build_gazetteer(nodes)
     assert gaz.resolve("nan") is None and gaz.resolve("none") is None
     assert gaz.resolve("Xland") == "cn_x"
+
+
+@pytest.mark.parametrize(
+    ("node_id", "lang", "expected"),
+    [
+        ("kz_aktau_port", "ru", "Актау"),
+        ("kz_aktau_port", "kk", "Ақтау"),
+        ("kz_kuryk_port", "ru", "Курык"),
+        ("kz_kuryk_port", "kk", "Құрық"),
+        ("kz_khorgos_gateway", "ru", "Хоргос"),
+        ("kz_khorgos_gateway", "kk", "Қорғас"),
+        ("az_alat_port", "ru", "Баку (Алят)"),
+        ("az_alat_port", "kk", "Baku (Alat)"),  # no Kazakh name in the data: the English short name
+        ("az_alat_port", "en", "Baku (Alat)"),
+        ("kz_beineu", "ru", "Бейнеу"),
+    ],
+)
+def test_map_labels_are_short_in_every_language(node_id, lang, expected):
+    """Long facility names ('Бакинский международный морской торговый порт (Алят)') would cross the Caspian."""
+    from qazdash.datasets import load_shipped
+    from qazdash.gazetteer import short_label
+
+    nodes = load_shipped()["nodes"].set_index("node_id", drop=False)
+    assert short_label(nodes.loc[node_id].to_dict(), lang) == expected
