@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from qazdash.i18n import LANGUAGES, get_language
+
 # Kazakh letters folded to their nearest Russian letter, so that Kazakh and Russian spellings of a name meet.
 _TOKEN = re.compile(r"\w+")
 
@@ -306,7 +308,12 @@ class Gazetteer:
     coords: dict[str, tuple[float, float]]  # node_id → (lat, lon), only placed nodes
     corridors: dict[str, tuple[str, ...]]  # node_id → corridors whose legs use it
     ambiguous: dict[str, list[str]]  # derived variant → node ids that share it (first one wins)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # node_id → {language: short_label}
     _terms: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def label(self, node_id: str, lang: str | None = None) -> str:
+        """The node's short name in ``lang`` (default: the active language), else its short English name."""
+        return self.labels.get(node_id, {}).get(lang or get_language()) or self.names.get(node_id, node_id)
 
     def resolve(self, name: str) -> str | None:
         """The node id for one place name, or None."""
@@ -380,6 +387,8 @@ def build_gazetteer(nodes: pd.DataFrame, segments: pd.DataFrame | None = None) -
         for corridor, a, b in segments[["corridor_id", "from_node", "to_node"]].itertuples(index=False):
             node_corridors.setdefault(a, set()).add(corridor)
             node_corridors.setdefault(b, set()).add(corridor)
+    labels = {str(r["node_id"]): {lang: short_label(r, lang) for lang in LANGUAGES} for r in records}
     return Gazetteer(
-        matcher, names, variants, coords, {k: tuple(sorted(v)) for k, v in node_corridors.items()}, ambiguous
+        matcher, names, variants, coords, {k: tuple(sorted(v)) for k, v in node_corridors.items()}, ambiguous,
+        labels,
     )

@@ -384,7 +384,8 @@ def monthly_counts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def place_counts(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
-    """node_id, name, lat, lon, articles: how many of the filtered articles mention each placed node."""
+    """node_id, name (in the page's language), lat, lon, articles: how many of the filtered articles mention
+    each placed node."""
     links = index.place_links
     if not len(links) or df.empty:
         return pd.DataFrame(columns=["node_id", "name", "lat", "lon", "articles"])
@@ -393,7 +394,7 @@ def place_counts(df: pd.DataFrame, index: NewsIndex) -> pd.DataFrame:
     selected = links[member[links["pos"].to_numpy()]]
     per_node = selected["node_id"].value_counts()
     rows = [
-        (node, index.gazetteer.names[node], *index.gazetteer.coords[node], int(count))
+        (node, index.gazetteer.label(node), *index.gazetteer.coords[node], int(count))
         for node, count in per_node.items()
         if node in index.gazetteer.coords
     ]

@@ -333,6 +333,19 @@ def test_place_counts(index):
     assert place_counts(index.articles.iloc[0:0], index).empty
 
 
+def test_place_counts_name_places_in_the_page_language(index):
+    from qazdash.i18n import set_language
+
+    shown = filter_articles(index.articles, NewsFilter(languages=("en", "ru")))
+    set_language("kk")
+    try:
+        names = set(place_counts(shown, index)["name"])
+    finally:
+        set_language("en")
+    # Kazakh names where the data has them; the short English name where it does not (Qingdao, Alat)
+    assert names == {"Ақтау", "Астана", "Qingdao", "Baku (Alat)"}
+
+
 @pytest.mark.parametrize(
     ("points", "expected"),
     [
