@@ -375,6 +375,18 @@ class Presenting:
                          .values(params=params, revision=revision, updated_at=now))
         return revision
 
+    def resume(self, code: str, token: str) -> LiveSession:
+        """The running live session ``code`` for its presenter again (after a reload lost the session state),
+        given the presenter key (token) ``start_live`` returned; refused for any other key."""
+        code = self._code(code)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(sessions_t.c.token_hash, sessions_t.c.ended_at, sessions_t.c.updated_at)
+                               .where(sessions_t.c.code == code)).first()
+        if row is not None and not token_matches(str(token or "").strip(), row.token_hash):
+            raise PresentingError(N_("This presenter key does not belong to live session {code}."), code=code)
+        self._check_presenter(row, str(token or "").strip(), self.clock())
+        return self.live(code)
+
     def end_live(self, code: str, token: str) -> None:
         """End a live session (its presenter only); the audience is told it has ended."""
         code = self._code(code)

@@ -246,6 +246,21 @@ def test_the_audience_cannot_move_the_view(presenting):
     assert presenting.live_state(code).running
 
 
+def test_a_presenter_who_reloaded_resumes_with_the_presenter_key(presenting):
+    code, token = presenting.start_live("Aigerim", {"present_view": "overview", "lang": "kk"})
+    presenting.publish(code, token, {"present_view": "caspian", "lang": "kk"})
+    resumed = presenting.resume(code.lower(), f"  {token} ")  # pasted with spaces, code typed in lower case
+    assert (resumed.code, resumed.params, resumed.revision) == (code, {"present_view": "caspian", "lang": "kk"}, 2)
+    for wrong in ("", "guess", token[:-1]):
+        with pytest.raises(PresentingError, match="does not belong to live session"):
+            presenting.resume(code, wrong)
+    with pytest.raises(PresentingError, match="No live session"):
+        presenting.resume("ABC234", token)
+    presenting.end_live(code, token)
+    with pytest.raises(PresentingError, match="ended"):
+        presenting.resume(code, token)
+
+
 def test_ended_sessions_refuse_updates_and_say_so(presenting):
     code, token = presenting.start_live("Aigerim", {"present_view": "overview"})
     presenting.end_live(code, token)

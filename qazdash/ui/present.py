@@ -65,6 +65,9 @@ FOLLOWED = "present_followed_revision"
 LAST_STEP_AT = "present_autoplay_last"
 FLASH = "present_flash"
 STAGE_FLASH = "present_stage_flash"
+LIVE_FLASH = "present_live_flash"
+RESUME_CODE = "present_resume_code"  # widgets of "Resume a live session"
+RESUME_KEY = "present_resume_key"
 PAGE_LANGUAGE = "present_page_language"
 NAME = "present_name"
 AUTOPLAY = "present_autoplay"
@@ -357,6 +360,22 @@ def _end_live() -> None:
             presenting().end_live(code, token)
 
 
+@in_page_language
+def _resume_live(presets: Mapping[str, maps.ViewPreset]) -> None:
+    """Take control of a running live session again (this session's state was lost, e.g. by a reload)."""
+    key = st.session_state.get(RESUME_KEY, "").strip()
+    try:
+        live = presenting().resume(st.session_state.get(RESUME_CODE, ""), key)
+    except PresentingError as err:
+        flash("error", error_text(err), LIVE_FLASH)
+        return
+    st.session_state[RESUME_KEY] = ""
+    if _apply(live.params, presets, LIVE_FLASH):  # show what the audience sees, so nothing jumps
+        st.session_state[LIVE] = (live.code, key)
+        st.session_state[PUBLISHED] = clean_view(live.params, presets)
+        flash("success", _("You present live session {code} again.").format(code=live.code), LIVE_FLASH)
+
+
 def publish_live() -> None:
     """Send this session's view to its live session when it changed since the last send (one UPDATE)."""
     live = st.session_state.get(LIVE)
@@ -389,17 +408,29 @@ def live_panel(presets: Mapping[str, maps.ViewPreset]) -> None:
     """Start or end a live session; while live, the code and the audience link."""
     with st.container(key="present_live_panel"):
         st.subheader(_("Live session"))
+        show_flash(LIVE_FLASH)
         live = st.session_state.get(LIVE)
         if not live:
             st.caption(_("Your audience opens a link and their map follows yours: the view picker, tour steps "
                          "and opened views. Sessions end after 12 hours without a change."))
-            st.button(_("Start live session"), key="present_live_start", on_click=_start_live, args=(presets,),
-                      icon=":material/cast:", type="primary")
+            with st.container(horizontal=True, gap="small"):
+                st.button(_("Start live session"), key="present_live_start", on_click=_start_live,
+                          args=(presets,), icon=":material/cast:", type="primary")
+                with st.popover(_("Resume a live session"), icon=":material/restore:"):
+                    st.caption(_("After a reload: enter the code and the presenter key shown while your session "
+                                 "ran."))
+                    st.text_input(_("Code"), key=RESUME_CODE, max_chars=16)
+                    st.text_input(_("Presenter key"), key=RESUME_KEY, type="password", max_chars=64)
+                    st.button(_("Resume"), key="present_resume", on_click=_resume_live, args=(presets,))
             return
         code = live[0]
         st.markdown(_("Live · code **{code}**").format(code=code))
         st.caption(_("Your audience opens this link (or /present?follow= and the code):"))
         st.code(audience_url(code), language=None, wrap_lines=True)
+        with st.expander(_("Presenter key"), icon=":material/key:"):
+            st.caption(_("Keep it private: with it, anyone can move your audience's map. If this page reloads, "
+                         "choose “Resume a live session” and enter the code and this key."))
+            st.code(live[1], language=None)
         st.button(_("End live session"), key="present_live_end", on_click=_end_live, icon=":material/cancel:")
 
 

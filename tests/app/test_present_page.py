@@ -323,3 +323,30 @@ def test_a_saved_view_whose_map_is_gone_is_said_so_and_the_tour_goes_on():
     at.button(key="present_next").click().run()
     assert at.selectbox(key="present_view").value == "caspian"
     assert not at.warning
+
+
+def test_a_presenter_who_reloaded_takes_the_live_session_back_with_the_key():
+    at = presenter()
+    code = start_live(at)
+    at.selectbox(key="present_view").set_value("caspian").run()
+    key = at.session_state[present.LIVE][1]
+    assert key in [c.value for c in at.code]  # shown to the presenter (in the "Presenter key" expander)
+    audience = open_page("present", {"follow": code})
+
+    reloaded = presenter()  # a new session: the reload lost the live session
+    assert reloaded.button(key="present_live_start")
+    reloaded.text_input(key="present_resume_code").set_value(code.lower())
+    reloaded.text_input(key="present_resume_key").set_value("not the key")
+    reloaded.button(key="present_resume").click().run()
+    assert not reloaded.exception
+    assert f"This presenter key does not belong to live session {code}." in [e.value for e in reloaded.error]
+    assert present.LIVE not in reloaded.session_state
+
+    reloaded.text_input(key="present_resume_key").set_value(key)
+    reloaded.button(key="present_resume").click().run()
+    assert_no_errors(reloaded)
+    assert f"You present live session {code} again." in [s.value for s in reloaded.success]
+    assert reloaded.selectbox(key="present_view").value == "caspian"  # what the audience sees: nothing jumps
+    reloaded.selectbox(key="present_view").set_value("kazakhstan").run()  # and moves the audience again
+    audience.run()
+    assert "Following Aigerim's view: Kazakhstan" in page_text(audience)
