@@ -1,11 +1,9 @@
 """Data & sources: what each dataset holds, its columns and rules, its versions and where it comes from."""
 
-from pathlib import Path
-
 import streamlit as st
 
-from qazdash.datasets_doc import schema_table
-from qazdash.i18n import _, format_number
+from qazdash.datasets_doc import schema_table, sources_markdown
+from qazdash.i18n import _, format_number, get_language
 from qazdash.schema import KIND_ORDER, get_schema
 from qazdash.ui.data import current_versions, get_store
 from qazdash.ui.widgets import data_errors
@@ -29,4 +27,6 @@ with data_errors():
             st.dataframe(schema_table(schema), hide_index=True, width="stretch", key=f"sources_schema_{kind}")
 
 st.subheader(_("Sources and licences"))
-st.markdown((Path(__file__).resolve().parents[1] / "data" / "SOURCES.md").read_text(encoding="utf-8"))
+if get_language() != "en":
+    st.caption(_("The sources document below is kept in English, as the sources themselves are cited."))
+st.markdown(sources_markdown())

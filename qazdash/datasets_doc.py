@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from qazdash.config import data_dir
 from qazdash.i18n import _
 from qazdash.schema import DatasetSchema, Field
 
@@ -48,3 +51,10 @@ def schema_table(schema: DatasetSchema) -> pd.DataFrame:
             _("Description"): [f.description for f in schema.fields],
         }
     )
+
+
+def sources_markdown(shift: int = 3) -> str:
+    """``data/SOURCES.md`` to show inside a page: its headings ``shift`` levels lower (its title is an H1,
+    which would otherwise be larger than the page's own title)."""
+    text = (data_dir() / "SOURCES.md").read_text(encoding="utf-8")
+    return re.sub(r"^(#{1,6})(?=\s)", lambda m: "#" * min(6, len(m.group(1)) + shift), text, flags=re.MULTILINE)

@@ -12,3 +12,14 @@ def test_sources_lists_every_dataset_with_its_version_and_licences():
     text = page_text(at)
     assert "Natural Earth" in text and "GeoNames" in text
     assert "Current version" in text
+
+
+def test_the_sources_document_sits_below_the_page_title():
+    from qazdash.datasets_doc import sources_markdown
+
+    text = sources_markdown()
+    assert text.startswith("#### Where the shipped data comes from")
+    assert not [line for line in text.splitlines() if line.startswith(("# ", "## ", "### "))]
+    at = open_page("sources", {"lang": "ru"})
+    assert_no_errors(at)
+    assert "#### Where the shipped data comes from" in [m.value.splitlines()[0] for m in at.markdown if m.value]
