@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from qazdash.errors import QazdashDataError
-from qazdash.i18n import _
+from qazdash.i18n import N_, _
 from qazdash.ingest import pipeline
 from qazdash.ingest.detect import IGNORE, OPTION_PREFIX, UPLOAD_KINDS
 from qazdash.ingest.reading import ENCODINGS, SEPARATOR_NAMES, ReadOptions
@@ -243,6 +244,16 @@ def commit_section(prepared: pipeline.Prepared) -> None:
             st.rerun()
 
 
+ACTION_LABELS = {"seed": N_("shipped data"), "append": N_("append"), "replace": N_("replace"),
+                 "rollback": N_("rollback")}
+
+
+def raw_file_bytes(version_id: int) -> bytes:
+    """The uploaded file kept with ``version_id`` (empty if none was kept)."""
+    raw = get_store().raw_file(version_id)
+    return b"" if raw is None else raw[1]
+
+
 def history_section(can_write: bool) -> None:
     """Versions per kind with provenance; analysts can roll back to any of them."""
     kind = st.selectbox(_("Dataset"), list(UPLOAD_KINDS) + ["corridors"], key="upload_history_kind",
@@ -252,20 +263,21 @@ def history_section(can_write: bool) -> None:
     current = store.current_versions().get(kind)
     table = pd.DataFrame([{
         _("Version"): v.id, _("Current"): "✓" if v.id == current else "", _("When (UTC)"): v.created_at,
-        _("Action"): v.action, _("Rows"): v.row_count, _("Author"): v.author, _("File"): v.source_name,
+        _("Action"): _(ACTION_LABELS[v.action]) if v.action in ACTION_LABELS else v.action,
+        _("Rows"): v.row_count, _("Author"): v.author, _("File"): v.source_name,
         _("SHA-256"): v.sha256[:12], _("Note"): v.note,
     } for v in versions])
     st.dataframe(table, hide_index=True, key="upload_history_table")
     if not can_write:
         return
-    with_raw = [v.id for v in versions if v.action in ("append", "replace")]
+    with_raw = {v.id: v for v in versions if v.action in ("append", "replace")}
     if with_raw:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = c1.selectbox(_("Uploaded file of version"), with_raw, key="upload_raw_version")
-        raw = store.raw_file(int(chosen))
-        if raw is not None:
-            c2.download_button(_("Download it"), data=raw[1], file_name=raw[0], key="upload_raw_download",
-                               icon=":material/download:")
+        chosen = c1.selectbox(_("Uploaded file of version"), list(with_raw), key="upload_raw_version")
+        # read and decompressed only when clicked (an upload may be 200 MB; every rerun would load it)
+        c2.download_button(_("Download it"), data=partial(raw_file_bytes, int(chosen)),
+                           file_name=with_raw[chosen].source_name, key="upload_raw_download",
+                           icon=":material/download:")
     older = [v.id for v in versions if v.id != current]
     if not older:
         return

@@ -101,6 +101,12 @@ def test_upload_map_report_commit_and_rollback(fresh_store):
     assert other.markdown[0].value == "True"
 
     at.selectbox(key="upload_history_kind").select("articles").run()
+    history = frame_with(at, "Action")
+    assert history["Action"].tolist()[:2] == ["append", "shipped data"]
+    assert at.selectbox(key="upload_raw_version").value == latest.id
+    from qazdash.ui.upload import raw_file_bytes  # what the download button sends, read only when clicked
+
+    assert raw_file_bytes(latest.id) == RU_ARTICLES
     at.selectbox(key="upload_rollback_version").select(first).run()
     at.button(key="upload_rollback").click().run()
     assert_no_errors(at)
