@@ -15,9 +15,9 @@ from qazdash.i18n import _
 
 def show_data_error(err: QazdashDataError) -> None:
     """The one place a data error is shown: title, message and what to do, as plain text."""
-    st.error(f"**{escape_md(_(err.title))}**\n\n{escape_md(err.message)}", icon=":material/error:")
+    st.error(f"**{escape_md(_(err.title))}**\n\n{escape_md(err.localized_message())}", icon=":material/error:")
     if err.hint:
-        st.caption(escape_md(err.hint))
+        st.caption(escape_md(err.localized_hint()))
 
 
 @contextmanager
