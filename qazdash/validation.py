@@ -24,11 +24,13 @@ import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from qazdash.errors import Problem
+from qazdash.i18n import N_, Message
 from qazdash.schema import DatasetSchema, Field
 
 LIST_SEPARATOR = ";"
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _PERIOD = re.compile(r"^\d{4}(-\d{2})?$")
+_REQUIRED = Message(N_("a value is required here"))
 
 
 @dataclass
@@ -85,35 +87,40 @@ def _valid_period(text: str) -> bool:
     return bool(_PERIOD.match(text)) and _valid_partial_date(text)
 
 
-def _rule_text(f: Field) -> list[tuple[str, str, pandera.Check]]:
-    """(rule id, message, pandera check) for each value rule of a field, in check order."""
-    rules: list[tuple[str, str, pandera.Check]] = []
+def _rule_text(f: Field) -> list[tuple[str, Message, pandera.Check]]:
+    """(rule id, message, pandera check) for each value rule of a field, in check order.
+
+    The message is built once per rule and shared by every cell that breaks it.
+    """
+    rules: list[tuple[str, Message, pandera.Check]] = []
     if f.allowed is not None:
-        rules.append(("allowed", f"expected one of: {', '.join(f.allowed)}", pandera.Check.isin(list(f.allowed))))
+        rules.append(("allowed", Message(N_("expected one of: {values}"), values=", ".join(f.allowed)),
+                      pandera.Check.isin(list(f.allowed))))
     if f.min is not None or f.max is not None:
         lo, hi = f.min, f.max
         if lo is not None and hi is not None:
-            msg = f"expected a number from {lo:g} to {hi:g}"
+            msg = Message(N_("expected a number from {lo:g} to {hi:g}"), lo=lo, hi=hi)
             check = pandera.Check.in_range(lo, hi)
         elif f.min_exclusive:
-            msg = f"expected a number greater than {lo:g}"
+            msg = Message(N_("expected a number greater than {lo:g}"), lo=lo)
             check = pandera.Check.gt(lo)
         elif lo is not None:
-            msg = f"expected a number of at least {lo:g}"
+            msg = Message(N_("expected a number of at least {lo:g}"), lo=lo)
             check = pandera.Check.ge(lo)
         else:
-            msg = f"expected a number of at most {hi:g}"
+            msg = Message(N_("expected a number of at most {hi:g}"), hi=hi)
             check = pandera.Check.le(hi)
         rules.append(("range", msg, check))
     if f.pattern is not None:
-        rules.append(("pattern", f"expected {f.pattern_hint or 'text matching ' + f.pattern}",
-                      pandera.Check.str_matches(f.pattern)))
+        msg = (Message(N_("expected {what}"), what=Message(f.pattern_hint)) if f.pattern_hint
+               else Message(N_("expected text matching {pattern}"), pattern=f.pattern))
+        rules.append(("pattern", msg, pandera.Check.str_matches(f.pattern)))
     return rules
 
 
 def _pandera_schema(schema: DatasetSchema, present: list[str]) -> tuple[pandera.DataFrameSchema, dict]:
     columns = {}
-    messages: dict[tuple[str, int | str], tuple[str, str]] = {}
+    messages: dict[tuple[str, int | str], tuple[str, Message]] = {}
     for f in schema.fields:
         if f.name not in present:
             continue
@@ -406,7 +413,7 @@ def _coerce_column(col: pd.Series, f: Field, file_name: str, floats: pa.ChunkedA
         numbers = _parse_float(arrow, present, floats if trimmed is source else None)
         bad = present & np.isnan(numbers)
         values = pd.Series(numbers, index=col.index, dtype="float64")
-        expected = "a number (use '.' for decimals)"
+        expected = N_("expected a number (use '.' for decimals)")
     elif f.dtype == "int":
         text = _to_series(arrow, col.index, _NA_TEXT)  # as before: masked results, pd.NA
         values = pd.to_numeric(text, errors="coerce")
@@ -415,11 +422,11 @@ def _coerce_column(col: pd.Series, f: Field, file_name: str, floats: pa.ChunkedA
         bad_s |= pd.Series(present, index=col.index) & ~whole.reindex(values.index, fill_value=True)
         values = values.where(~bad_s).astype("Int64")
         bad = bad_s.to_numpy(dtype=bool)
-        expected = "a whole number"
+        expected = N_("expected a whole number")
     elif f.dtype == "date":
         values = pd.to_datetime(_to_series(arrow, col.index, _NA_TEXT), format="%Y-%m-%d", errors="coerce")
         bad = present & values.isna().to_numpy()
-        expected = "a date as YYYY-MM-DD"
+        expected = N_("expected a date as YYYY-MM-DD")
     elif f.dtype in ("partial_date", "period"):
         # few distinct values even in a large file: check each once, then look the cells up
         check = _valid_partial_date if f.dtype == "partial_date" else _valid_period
@@ -430,15 +437,16 @@ def _coerce_column(col: pd.Series, f: Field, file_name: str, floats: pa.ChunkedA
         else:
             bad = present & ~_mask(pc.is_in(arrow, value_set=pa.array(good, type=pa.string())))
         values = _to_series(pc.if_else(pa.array(bad), _NULL_TEXT, arrow) if bad.any() else arrow, col.index)
-        expected = ("a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)"
-                    if f.dtype == "partial_date" else "a period as YYYY or YYYY-MM")
+        expected = (N_("expected a date as YYYY-MM-DD (or YYYY-MM / YYYY where only that is known)")
+                    if f.dtype == "partial_date" else N_("expected a period as YYYY or YYYY-MM"))
     else:
         values = _to_series(arrow, col.index)
         bad = np.zeros(len(col), dtype=bool)
         expected = ""
+    message = Message(expected) if bad.any() else None  # one message for every bad cell of the column
     for idx in col.index[bad]:
         value = str(col.at[idx])
-        problems.append(Problem(file_name, int(idx), f.name, value, "type", f"expected {expected}"))
+        problems.append(Problem(file_name, int(idx), f.name, value, "type", message))
     return values, problems
 
 
@@ -622,12 +630,12 @@ def _reference_problems(
             items = split_list(value) if f.dtype == "list" else [value]
             missing = [item for item in items if item not in known]
             if missing:
-                unknown[value] = ", ".join(map(repr, missing))
+                unknown[value] = Message(N_("unknown {kind} id {ids}: not in the current {kind}"), kind=kind,
+                                         ids=", ".join(map(repr, missing)))
         if not unknown:
             continue
         for idx, value in values[values.isin(list(unknown))].items():
-            problems.append(Problem(file_name, int(idx), f.name, str(value), "reference",
-                                    f"unknown {kind} id {unknown[value]}: not in the current {kind}"))
+            problems.append(Problem(file_name, int(idx), f.name, str(value), "reference", unknown[value]))
     return problems
 
 
@@ -652,7 +660,8 @@ def validate(
     for column in missing:
         has = ", ".join(map(str, raw.columns))
         problems.append(Problem(file_name, None, column, None, "missing_column",
-                                f"required column '{column}' is missing; the file has: {has}"))
+                                Message(N_("required column '{column}' is missing; the file has: {columns}"),
+                                        column=column, columns=has)))
     if missing:
         return ValidationResult(schema.kind, file_name, raw.iloc[0:0], problems, rows=len(raw))
 
@@ -679,14 +688,16 @@ def validate(
             if check == "not_nullable":
                 if (idx, column) in type_cells:
                     continue  # already reported as unreadable
-                rule, msg = "required", "a value is required here"
+                rule, msg = "required", _REQUIRED
                 value = str(raw.at[idx, column]) if column in raw.columns else ""
             elif check == "field_uniqueness":
                 if column not in first_seen:  # every copy of a repeated value is among the checked rows
                     repeated = checked[column].dropna()
                     first_seen[column] = dict(zip(repeated.to_numpy()[::-1], repeated.index[::-1], strict=True))
                 first = first_seen[column][checked.at[idx, column]]
-                rule, msg = "unique", f"duplicate value: '{column}' must be unique (first seen on row {first})"
+                rule, msg = "unique", Message(
+                    N_("duplicate value: '{column}' must be unique (first seen on row {first})"), column=column,
+                    first=first)
                 value = str(case.failure_case)
             else:
                 number = case.check_number
@@ -701,10 +712,10 @@ def validate(
     if schema.unique_together:
         key = list(schema.unique_together)
         dup = typed.duplicated(subset=key, keep="first") & typed[key].notna().all(axis=1)
+        together = Message(N_("duplicate key: ({columns}) must be unique together"), columns=", ".join(key))
         for idx in dup[dup].index:
             value = ", ".join(str(typed.at[idx, c]) for c in key)
-            problems.append(Problem(file_name, int(idx), "+".join(key), value, "unique",
-                                    f"duplicate key: ({', '.join(key)}) must be unique together"))
+            problems.append(Problem(file_name, int(idx), "+".join(key), value, "unique", together))
 
     problems += _reference_problems(typed, schema, file_name, references or {})
     problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column or ""))

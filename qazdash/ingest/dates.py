@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from qazdash.i18n import N_, Message
+
 # Stems match nominative, genitive and other case forms ("декабря", "декабрь", "желтоқсанның").
 MONTH_STEMS: tuple[tuple[str, int], ...] = (
     # Russian
@@ -40,7 +42,7 @@ _WORDS = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 @dataclass(frozen=True)
 class DateResult:
-    """``text``: canonical date, or ``None`` with ``rule`` and ``message`` saying why."""
+    """``text``: canonical date, or ``None`` with ``rule`` and ``message`` saying why (English; a ``Message``)."""
 
     text: str | None
     rule: str = ""
@@ -76,7 +78,12 @@ def _fmt(y: int, m: int | None = None, d: int | None = None) -> str:
 
 
 def _bad(value: str, why: str = "") -> DateResult:
-    return DateResult(None, "date", why or f"'{value}' is not a date this importer understands; write it as YYYY-MM-DD")
+    return DateResult(None, "date", why or Message(
+        N_("'{value}' is not a date this importer understands; write it as YYYY-MM-DD"), value=value))
+
+
+def _not_real(value: str) -> DateResult:
+    return _bad(value, Message(N_("'{value}' is not a real date"), value=value))
 
 
 def parse_date(value: str, *, day_first: bool | None = None, reference_day: date | None = None) -> DateResult:
@@ -88,19 +95,20 @@ def parse_date(value: str, *, day_first: bool | None = None, reference_day: date
     low = text.lower().rstrip(".")
     if low in RELATIVE_DAYS:
         if reference_day is None:
-            return DateResult(None, "relative_date",
-                              f"'{value}' is relative to the day the file was made; give that reference day")
+            return DateResult(None, "relative_date", Message(
+                N_("'{value}' is relative to the day the file was made; give that reference day"), value=value))
         return DateResult((reference_day + timedelta(days=RELATIVE_DAYS[low])).isoformat())
     if m := _ISO.match(text):
         y, mo, d = int(m[1]), int(m[2]), int(m[3]) if m[3] else None
-        return DateResult(_fmt(y, mo, d)) if _valid(y, mo, d) else _bad(value, f"'{value}' is not a real date")
+        return DateResult(_fmt(y, mo, d)) if _valid(y, mo, d) else _not_real(value)
     if _YEAR.match(text):
         return DateResult(text)
     if m := _DOTTED.match(text):
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
         if len(m[3]) == 2:
-            return _bad(value, f"'{value}' has a two-digit year; write the year in full (YYYY)")
-        return DateResult(_fmt(y, mo, d)) if _valid(y, mo, d) else _bad(value, f"'{value}' is not a real date")
+            return _bad(value, Message(N_("'{value}' has a two-digit year; write the year in full (YYYY)"),
+                                       value=value))
+        return DateResult(_fmt(y, mo, d)) if _valid(y, mo, d) else _not_real(value)
     if m := _MONTH_YEAR_DOTTED.match(text):
         mo, y = int(m[1]), int(m[2])
         return DateResult(_fmt(y, mo)) if _valid(y, mo, None) else _bad(value)
@@ -115,11 +123,12 @@ def parse_date(value: str, *, day_first: bool | None = None, reference_day: date
             elif a == b:
                 order = True
             else:
-                return DateResult(None, "ambiguous_date",
-                                  f"'{value}' could be {_fmt(y, b, a)} or {_fmt(y, a, b)}: day and month cannot be "
-                                  "told apart; choose the day/month order or write YYYY-MM-DD")
+                return DateResult(None, "ambiguous_date", Message(
+                    N_("'{value}' could be {day_first} or {month_first}: day and month cannot be told apart; "
+                       "choose the day/month order or write YYYY-MM-DD"),
+                    value=value, day_first=_fmt(y, b, a), month_first=_fmt(y, a, b)))
         d, mo = (a, b) if order else (b, a)
-        return DateResult(_fmt(y, mo, d)) if _valid(y, mo, d) else _bad(value, f"'{value}' is not a real date")
+        return DateResult(_fmt(y, mo, d)) if _valid(y, mo, d) else _not_real(value)
     # month names: "01 декабря 2025", "1 желтоқсан 2025 ж.", "2025 жылғы 1 желтоқсан", "May 21, 2024", "декабрь 2025"
     words = _WORDS.findall(low)
     numbers = [w for w in words if w.isdigit()]
@@ -131,7 +140,7 @@ def parse_date(value: str, *, day_first: bool | None = None, reference_day: date
             y, mo, d = years[0], months[0], (days[0] if days else None)
             if _valid(y, mo, d):
                 return DateResult(_fmt(y, mo, d))
-            return _bad(value, f"'{value}' is not a real date")
+            return _not_real(value)
     return _bad(value)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qazdash.i18n import N_, Message
 from qazdash.schema import SCHEMAS, DatasetSchema, get_schema
 
 UPLOAD_KINDS: tuple[str, ...] = ("articles", "nodes", "segments", "statistics")
@@ -104,19 +105,21 @@ def split_mapping(mapping: dict[str, str]) -> tuple[dict[str, str], dict[str, st
     return columns, constants, options
 
 
-def check_mapping(mapping: dict[str, str], headers: list[str], kind: str) -> list[str]:
+def check_mapping(mapping: dict[str, str], headers: list[str], kind: str) -> list[Message]:
     """Plain-language reasons a column mapping cannot be used (empty when it can)."""
     schema = SCHEMAS[kind]
     columns, constants, _ = split_mapping(mapping)
     errors = []
     unknown_headers = [h for h in columns if h not in headers]
     if unknown_headers:
-        errors.append(f"the file has no column {', '.join(map(repr, unknown_headers))}")
+        errors.append(Message(N_("the file has no column {columns}"), columns=", ".join(map(repr, unknown_headers))))
     targets = [t for t in columns.values() if t != IGNORE]
     bad = [t for t in targets + list(constants) if t not in schema.columns]
     if bad:
-        errors.append(f"{kind} has no column {', '.join(map(repr, bad))}")
+        errors.append(Message(N_("{kind} has no column {columns}"), kind=kind, columns=", ".join(map(repr, bad))))
     doubled = sorted({t for t in targets if targets.count(t) > 1})
     if doubled:
-        errors.append(f"more than one file column is mapped to {', '.join(map(repr, doubled))}")
+        errors.append(
+            Message(N_("more than one file column is mapped to {columns}"), columns=", ".join(map(repr, doubled)))
+        )
     return errors

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qazdash.errors import Problem, QazdashDataError
-from qazdash.i18n import N_
+from qazdash.i18n import N_, Message
 from qazdash.ingest import dates
 from qazdash.ingest.detect import (
     CONST_PREFIX,
@@ -70,6 +70,9 @@ _MARKUP_HINT = r"(?s)<|[jJ][aA][vV][aA][sS][cC][rR][iI][pP][tT]:|[oO][nN].*=|=.*
 _FORMULA_FIRST_BYTE = np.zeros(256, dtype=bool)
 _FORMULA_FIRST_BYTE[[*b"=@+-", *range(0x09, 0x0E), *range(0x1C, 0x21), 0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True
 _CANONICAL_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_FORMULA_WARNING = Message(N_("looks like a spreadsheet formula: stored as plain text and defused "
+                              "(prefixed with ') in every export"))
+_MARKUP_WARNING = Message(N_("contains HTML or script: stored and always shown as plain text, never run"))
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,8 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
         for idx, value in errs.items():
             cell_problems[(int(idx), f.name)] = Problem(
                 file_name, int(idx), f.name, value, "excel_error",
-                f"the spreadsheet shows the error {value.strip()} here instead of a number; fix the formula")
+                Message(N_("the spreadsheet shows the error {error} here instead of a number; fix the formula"),
+                        error=value.strip()))
         new, numbers = _normalise_numbers(col, detected.decimal, detected.thousands)
     elif f.dtype in ("date", "partial_date", "period"):
         new = _normalise_dates(col, f, options, file_name, cell_problems)
@@ -250,7 +254,8 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
             for idx in lengths[lengths > MAX_CELL_CHARS].index:
                 cell_problems[(int(idx), f.name)] = Problem(
                     file_name, int(idx), f.name, col[idx][:80] + "…", "too_long",
-                    f"this cell holds {lengths[idx]:,} characters; the limit is {MAX_CELL_CHARS:,}")
+                    Message(N_("this cell holds {count:,} characters; the limit is {limit:,}"),
+                            count=int(lengths[idx]), limit=MAX_CELL_CHARS))
         # cheap vectorised prefilters (one Arrow pass each), then the exact patterns on the few candidates
         # (the byte scans find no trigger character in most columns, and then skip the per-cell search)
         text = arrow_text(col)
@@ -264,9 +269,7 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
             candidates = maybe_col[_arrow_mask(starts)]
         for idx, value in candidates.items():
             if _FORMULA.search(value):
-                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula",
-                                        "looks like a spreadsheet formula: stored as plain text and defused "
-                                        "(prefixed with ') in every export"))
+                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "formula", _FORMULA_WARNING))
         marked = col[:0]
         # ("javascript:" in any case holds a 'j' or 'J', rare letters: two memchr scans before the slower one)
         if _may_contain(col, b"<", b"=") or (_may_contain(col, b"j", b"J")
@@ -274,9 +277,7 @@ def _normalise_column(col: pd.Series, f, detected: Detected, options: UploadOpti
             marked = col[_arrow_mask(pc.match_substring_regex(text, _MARKUP_HINT))]
         for idx, value in marked.items():
             if _MARKUP.search(value):
-                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup",
-                                        "contains HTML or script: stored and always shown as plain text, "
-                                        "never run"))
+                warnings.append(Problem(file_name, int(idx), f.name, value[:200], "markup", _MARKUP_WARNING))
     return col, new, cell_problems, warnings, numbers
 
 
@@ -303,10 +304,12 @@ def _normalise_dates(col: pd.Series, f, options: UploadOptions, file_name: str,
         text = res.text
         if text is not None and f.dtype == "period" and len(text) == 10:
             text = None
-            res = dates.DateResult(None, "date", f"'{v}' is a day; a period is YYYY or YYYY-MM")
+            res = dates.DateResult(None, "date", Message(N_("'{value}' is a day; a period is YYYY or YYYY-MM"),
+                                                         value=v))
         if text is not None and f.dtype == "date" and len(text) != 10:
             text = None
-            res = dates.DateResult(None, "date", f"'{v}' is not a full date; write YYYY-MM-DD")
+            res = dates.DateResult(None, "date", Message(N_("'{value}' is not a full date; write YYYY-MM-DD"),
+                                                         value=v))
         mapped[v] = text if text is not None else v
         if text is None:
             parsed[v] = res
@@ -454,9 +457,9 @@ def _unique_conflicts(valid: pd.DataFrame, current: pd.DataFrame, schema: Datase
         theirs = codes.theirs[pc.fill_null(at, 0).to_numpy(zero_copy_only=False)]
         differs = hit & (~codes.found | (codes.mine != theirs))
         for idx, value in zip(valid.index[differs], ids[differs], strict=True):
-            problems.append(Problem(file_name, int(idx), f.name, str(value), "unique_current",
-                                    f"'{value}' is already the {f.name} of another row in the current "
-                                    f"{schema.kind}; choose a new id"))
+            problems.append(Problem(file_name, int(idx), f.name, str(value), "unique_current", Message(
+                N_("'{value}' is already the {column} of another row in the current {kind}; choose a new id"),
+                value=str(value), column=f.name, kind=schema.kind)))
     return problems
 
 
@@ -507,7 +510,7 @@ def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, opti
     kind = options.kind or guess.kind
     if not len(table.frame) and not table.problems:
         return _empty_prepared(file_name, data, digest.result(), table, guess, kind, {}, [Problem(
-            file_name, None, None, None, "no_rows", "the file has a header but no data rows")])
+            file_name, None, None, None, "no_rows", Message(N_("the file has a header but no data rows")))])
     if options.mapping is not None:
         mapping = dict(options.mapping)
     elif kind is not None:
@@ -518,14 +521,17 @@ def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, opti
         hint = realworld.hint(table)
         return _empty_prepared(file_name, data, digest.result(), table, guess, None, mapping, [Problem(
             file_name, None, None, None, "kind",
-            "cannot tell which dataset this is (articles, places, legs or statistics): no column name matches; "
-            f"choose the kind and map the columns{'. ' + hint if hint else ''}")])
+            Message(N_("cannot tell which dataset this is (articles, places, legs or statistics): no column name "
+                       "matches; choose the kind and map the columns. {hint}"), hint=hint) if hint else
+            Message(N_("cannot tell which dataset this is (articles, places, legs or statistics): no column name "
+                       "matches; choose the kind and map the columns")))])
     schema = get_schema(kind)
     mapping_errors = check_mapping({k: v for k, v in mapping.items() if not k.startswith(OPTION_PREFIX)},
                                    headers, kind)
     if mapping_errors:
         return _empty_prepared(file_name, data, digest.result(), table, guess, kind, mapping, [
-            Problem(file_name, None, None, None, "mapping", f"the column mapping cannot be used: {e}")
+            Problem(file_name, None, None, None, "mapping",
+                    Message(N_("the column mapping cannot be used: {reason}"), reason=e))
             for e in mapping_errors])
 
     mapped = apply_mapping(table.frame, mapping, schema)
@@ -533,7 +539,8 @@ def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, opti
     suggestion = realworld.hint(table) if options.mapping is None else ""
     if suggestion:
         warnings.append(Problem(file_name, None, None, None, "suggestion", suggestion))
-    warnings += [Problem(file_name, None, h, None, "unmapped_column", f"column '{h}' is not imported")
+    warnings += [Problem(file_name, None, h, None, "unmapped_column",
+                         Message(N_("column '{column}' is not imported"), column=h))
                 for h in headers if mapping.get(h, IGNORE) == IGNORE and table.frame[h].str.strip().ne("").any()
                 and CONST_PREFIX + h not in mapping]
     if progress:
@@ -559,9 +566,10 @@ def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, opti
             shown = ", ".join(f"{h} (→ {mapping[h]})" if mapping.get(h) not in (None, IGNORE, h) else h
                               for h in headers)
             p = Problem(p.file, None, p.column, None, p.rule,
-                        f"required column '{p.column}' is missing; the file's columns are: {shown}")
+                        Message(N_("required column '{column}' is missing; the file's columns are: {columns}"),
+                                column=p.column, columns=shown))
         elif p.column in originals and p.row is not None:
-            p = Problem(p.file, p.row, p.column, str(originals[p.column].get(p.row, p.value)), p.rule, p.message)
+            p = replace(p, value=str(originals[p.column].get(p.row, p.value)))
         problems.append(p)
     for key, problem in cell_problems.items():  # rules the schema validator does not know (e.g. too_long)
         if key not in seen and not any(p.row == key[0] and p.column == key[1] for p in result.problems):
@@ -615,14 +623,18 @@ def commit(prepared: Prepared, store: Store, *, author: str, mode: Literal["appe
            progress: Progress | None = None) -> Version:
     """Write the valid rows as a new current version (all or nothing); the raw file is kept with it."""
     if prepared.result is None or prepared.kind is None:
-        raise QazdashDataError(N_("Nothing to commit"), "The file was not checked against a dataset kind.")
+        raise QazdashDataError(N_("Nothing to commit"),
+                               Message(N_("The file was not checked against a dataset kind.")))
     if prepared.problems and not allow_invalid:
         raise QazdashDataError(N_("The file has invalid rows"),
-                               f"{prepared.invalid} of {prepared.rows} rows are invalid; nothing was written.",
-                               "Fix the file and upload it again, or choose to commit only the valid rows.")
+                               Message(N_("{invalid} of {rows} rows are invalid; nothing was written."),
+                                       invalid=prepared.invalid, rows=prepared.rows),
+                               Message(N_("Fix the file and upload it again, or choose to commit only the valid "
+                                          "rows.")))
     frame = rows_to_commit(prepared, on_duplicate, mode)
     if frame.empty:
-        raise QazdashDataError(N_("Nothing to commit"), "No valid new rows remain (all were invalid or duplicates).")
+        raise QazdashDataError(N_("Nothing to commit"),
+                               Message(N_("No valid new rows remain (all were invalid or duplicates).")))
     if progress:
         progress(0.92, N_("Writing the new version"))
     if prepared.kind == "articles":

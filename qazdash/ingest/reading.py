@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from qazdash.errors import Problem, QazdashDataError
-from qazdash.i18n import N_
+from qazdash.i18n import N_, Message
 
 SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
@@ -102,8 +102,10 @@ class TextTable:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def unreadable(file_name: str, message: str, hint: str = "") -> QazdashDataError:
-    err = QazdashDataError(N_("The file cannot be read"), f"{file_name}: {message}", hint)
+def unreadable(file_name: str, message: Message, hint: str = "") -> QazdashDataError:
+    """The error for a file that is not a readable table: ``message`` says why (after the file's name)."""
+    err = QazdashDataError(N_("The file cannot be read"), Message(N_("{file}: {reason}"), file=file_name,
+                                                                  reason=message), Message(hint) if hint else "")
     err.unreadable = True  # type: ignore[attr-defined]
     return err
 
@@ -116,15 +118,17 @@ def _sniff_format(data: memoryview, file_name: str) -> str:
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except zipfile.BadZipFile:
-            raise unreadable(file_name, "it starts like a ZIP/XLSX file but the archive is damaged.",
-                             "Open it in Excel and save it again as .xlsx or CSV.") from None
+            raise unreadable(file_name, Message(N_("it starts like a ZIP/XLSX file but the archive is damaged.")),
+                             N_("Open it in Excel and save it again as .xlsx or CSV.")) from None
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
-        raise unreadable(file_name, "it is a ZIP archive, not a spreadsheet.", "Unpack it and upload the CSV inside.")
+        raise unreadable(file_name, Message(N_("it is a ZIP archive, not a spreadsheet.")),
+                         N_("Unpack it and upload the CSV inside."))
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            raise unreadable(file_name, f"this is {what}, not a table (CSV, TSV or XLSX).",
-                             "Open it in the program that made it and save or export it as CSV or .xlsx.")
+            raise unreadable(file_name, Message(N_("this is {what}, not a table (CSV, TSV or XLSX)."),
+                                                what=Message(what)),
+                             N_("Open it in the program that made it and save or export it as CSV or .xlsx."))
     return "csv"
 
 
@@ -199,8 +203,9 @@ def detect_encoding(data: memoryview, file_name: str) -> tuple[str, bool, list[s
         return utf16, False, []
     if b"\x00" in sample:
         first_nul = sample.index(b"\x00")
-        raise unreadable(file_name, f"it contains NUL bytes (first at byte {first_nul}): it is a "
-                         "binary file, not text.", "Export the data as CSV (UTF-8) and upload that file.")
+        raise unreadable(file_name, Message(N_("it contains NUL bytes (first at byte {at}): it is a binary file, "
+                                               "not text."), at=first_nul),
+                         N_("Export the data as CSV (UTF-8) and upload that file."))
     bad_at = _utf8_error(data)
     if bad_at is None:
         return "utf-8", False, []
@@ -209,17 +214,18 @@ def detect_encoding(data: memoryview, file_name: str) -> tuple[str, bool, list[s
         line = bytes(data[:bad_at]).count(b"\n") + 1
         raise unreadable(
             file_name,
-            f"it mixes encodings: the text before line {line} is UTF-8, but line {line} has bytes that are not "
-            f"UTF-8 (0x{data[bad_at]:02X} at byte {bad_at}).",
-            "Open the file in a text editor and save the whole file again as UTF-8.",
+            Message(N_("it mixes encodings: the text before line {line} is UTF-8, but line {line} has bytes that "
+                       "are not UTF-8 ({byte} at byte {at})."), line=line, byte=f"0x{data[bad_at]:02X}", at=bad_at),
+            N_("Open the file in a text editor and save the whole file again as UTF-8."),
         )
     from charset_normalizer import from_bytes
 
     matches = from_bytes(sample)
     best = matches.best()
     if best is None:
-        raise unreadable(file_name, "its text encoding could not be recognised (it looks like binary data).",
-                         "Save it as CSV UTF-8 in Excel (File → Save as → CSV UTF-8).")
+        raise unreadable(file_name, Message(N_("its text encoding could not be recognised (it looks like binary "
+                                               "data).")),
+                         N_("Save it as CSV UTF-8 in Excel (File → Save as → CSV UTF-8)."))
     candidates = [m.encoding for m in matches]
     chosen = best.encoding
     if set(best.languages) & _CYRILLIC_LANGUAGES and "cp1251" in candidates:
@@ -351,7 +357,8 @@ def _line_of(data: bytes, text: str) -> int | None:
 
 def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: Progress | None) -> TextTable:
     if len(data) == 0 or not bytes(data[:SAMPLE_BYTES]).strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise unreadable(file_name, "the file is empty.", "Upload a file with a header row and at least one row.")
+        raise unreadable(file_name, Message(N_("the file is empty.")),
+                         N_("Upload a file with a header row and at least one row."))
     notes: list[str] = []
     if options.encoding:
         encoding, bom = options.encoding, bytes(data[:3]) == codecs.BOM_UTF8
@@ -364,16 +371,17 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
     try:
         sample = codecs.getincrementaldecoder(encoding)(errors="strict").decode(sample_bytes, final=not truncated)
     except UnicodeDecodeError as exc:
-        raise unreadable(file_name, f"it is not valid {encoding} (byte 0x{sample_bytes[exc.start]:02X} at "
-                         f"position {exc.start} cannot be decoded).",
-                         "Choose another encoding, or save the file as CSV UTF-8.") from None
+        raise unreadable(file_name, Message(N_("it is not valid {encoding} (byte {byte} at position {at} cannot be "
+                                               "decoded)."), encoding=encoding,
+                                            byte=f"0x{sample_bytes[exc.start]:02X}", at=exc.start),
+                         N_("Choose another encoding, or save the file as CSV UTF-8.")) from None
     except LookupError:
-        raise unreadable(file_name, f"unknown encoding {encoding!r}.") from None
+        raise unreadable(file_name, Message(N_("unknown encoding {encoding}."), encoding=repr(encoding))) from None
     sample = sample.lstrip("\ufeff")
     if "\n" not in sample and "\r" not in sample and len(data) >= MAX_LINE_BYTES:
-        raise unreadable(file_name, f"its first {MAX_LINE_BYTES // (1 << 20)} MB hold no line break: it is one "
-                         "enormous line, not a table.",
-                         "Check that the file was exported as CSV with one row per line.")
+        raise unreadable(file_name, Message(N_("its first {size} MB hold no line break: it is one enormous line, "
+                                               "not a table."), size=MAX_LINE_BYTES // (1 << 20)),
+                         N_("Check that the file was exported as CSV with one row per line."))
     if truncated and "\n" in sample:  # the last record of the sample may be half a row
         sample = sample[: sample.rindex("\n") + 1]
     sep = options.separator or detect_separator(sample)
@@ -383,14 +391,14 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
             for _ in reader:
                 pass
         except csv.Error:
-            raise unreadable(file_name, f"a quoted cell opened on line {reader.line_num} or before is never closed "
-                             "(an opening \" without its closing \").",
-                             "Check the quotes in the file, or export it again from the spreadsheet.") from None
+            raise unreadable(file_name, Message(N_("a quoted cell opened on line {line} or before is never closed "
+                                                   "(an opening \" without its closing \")."), line=reader.line_num),
+                             N_("Check the quotes in the file, or export it again from the spreadsheet.")) from None
     header_row = options.header_row if options.header_row is not None else detect_header(sample, sep)
     records = _records(sample, sep, limit=max(header_row, 1) + 500)
     if header_row:
         if header_row > len(records):
-            raise unreadable(file_name, f"it has no row {header_row} to use as the header.")
+            raise unreadable(file_name, Message(N_("it has no row {row} to use as the header."), row=header_row))
         names = _unique_names(records[header_row - 1])
         width = len(records[header_row - 1])
     else:
@@ -414,8 +422,9 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
         try:
             buffer = pa.py_buffer(codecs.decode(data, encoding).lstrip("\ufeff").encode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise unreadable(file_name, f"it is not valid {encoding} (byte 0x{data[exc.start]:02X} at position "
-                             f"{exc.start}).", "Choose another encoding, or save the file as CSV UTF-8.") from None
+            raise unreadable(file_name, Message(N_("it is not valid {encoding} (byte {byte} at position {at})."),
+                                                encoding=encoding, byte=f"0x{data[exc.start]:02X}", at=exc.start),
+                             N_("Choose another encoding, or save the file as CSV UTF-8.")) from None
     quoted = pc.match_substring_regex(_as_one_value(buffer), '"').to_pylist()[0]  # RE2: memchr speed
     ragged: list[tuple[int, int, str]] = []
 
@@ -443,9 +452,10 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
     except pa.ArrowInvalid as exc:
         msg = str(exc)
         if "straddling" in msg or "quote" in msg.lower():
-            raise unreadable(file_name, "a quoted cell is never closed (an opening \" without its closing \").",
-                             "Check the quotes in the file, or export it again from the spreadsheet.") from None
-        raise unreadable(file_name, f"the CSV parser stopped: {msg}") from None
+            raise unreadable(file_name, Message(N_("a quoted cell is never closed (an opening \" without its "
+                                                   "closing \").")),
+                             N_("Check the quotes in the file, or export it again from the spreadsheet.")) from None
+        raise unreadable(file_name, Message(N_("the CSV parser stopped: {error}"), error=msg)) from None
     del buffer
     frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.large_string() else None)
     del table
@@ -456,10 +466,12 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
     for expected, actual, text in ragged[:200]:
         line = _line_of(raw_bytes, text) if len(ragged) <= 200 else None
         problems.append(Problem(file_name, line, None, text[:200], "ragged",
-                                f"this row has {actual} cells but the header has {expected}"))
+                                Message(N_("this row has {cells} cells but the header has {expected}"),
+                                        cells=actual, expected=expected)))
     if len(ragged) > 200:
         problems.append(Problem(file_name, None, None, None, "ragged",
-                                f"{len(ragged)} rows have a different number of cells than the header"))
+                                Message(N_("{count} rows have a different number of cells than the header"),
+                                        count=len(ragged))))
     detected = Detected("csv", encoding, sep, header_row, decimal, thousands, bom=bom, notes=notes)
     return TextTable(file_name, frame, detected, problems, names)
 
@@ -470,11 +482,13 @@ def _read_xlsx(data: memoryview, file_name: str, options: ReadOptions, progress:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
-        raise unreadable(file_name, f"the Excel workbook is damaged ({type(exc).__name__}).",
-                         "Open it in Excel and save it again.") from None
+        raise unreadable(file_name, Message(N_("the Excel workbook is damaged ({error})."),
+                                            error=type(exc).__name__),
+                         N_("Open it in Excel and save it again.")) from None
     sheet_name = options.sheet or book.sheetnames[0]
     if sheet_name not in book.sheetnames:
-        raise unreadable(file_name, f"it has no sheet {sheet_name!r}; sheets: {', '.join(book.sheetnames)}.")
+        raise unreadable(file_name, Message(N_("it has no sheet {sheet}; sheets: {sheets}."), sheet=repr(sheet_name),
+                                            sheets=", ".join(book.sheetnames)))
     rows = []
     for values in book[sheet_name].iter_rows(values_only=True):
         rows.append(["" if v is None else _cell_text(v) for v in values])
@@ -482,7 +496,7 @@ def _read_xlsx(data: memoryview, file_name: str, options: ReadOptions, progress:
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
-        raise unreadable(file_name, f"the sheet {sheet_name!r} is empty.")
+        raise unreadable(file_name, Message(N_("the sheet {sheet} is empty."), sheet=repr(sheet_name)))
     text = "\n".join("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) for r in rows[:200])
     header_row = options.header_row if options.header_row is not None else detect_header(text, "\t")
     if header_row:
@@ -523,7 +537,7 @@ def read_table(data: bytes | memoryview, file_name: str, options: ReadOptions | 
     fmt = _sniff_format(view, file_name) if len(view) else "csv"
     table = (_read_xlsx if fmt == "xlsx" else _read_csv)(view, file_name, options, progress)
     if table.frame.shape[1] == 0:
-        raise unreadable(file_name, "no columns were found.")
+        raise unreadable(file_name, Message(N_("no columns were found.")))
     if progress:
         progress(0.4, N_("File read"))
     return table

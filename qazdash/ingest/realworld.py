@@ -23,7 +23,7 @@ from datetime import date
 import pandas as pd
 
 from qazdash.errors import Problem, QazdashDataError
-from qazdash.i18n import N_
+from qazdash.i18n import N_, Message
 from qazdash.ingest.reading import TextTable
 
 ISO2_TO_ISO3 = {
@@ -39,6 +39,7 @@ UNLOCODE_COLUMNS = ("change", "country", "location", "name", "name_ascii", "subd
                     "date", "iata", "coordinates", "remarks")
 # UN/LOCODE function classifier positions → our kind of place (first match wins).
 _FUNCTION_KIND = (("B", "border_crossing"), ("1", "caspian_port"), ("6", "logistics_base"), ("2", "rail_hub"))
+_OUTSIDE_KAZAKHSTAN = Message(N_("this UN/LOCODE coordinate lies outside Kazakhstan; check it before use"))
 
 
 def snake(text: str) -> str:
@@ -72,19 +73,19 @@ def _text_frame(rows: list[dict], index: list[int], columns: tuple[str, ...] | l
 def convert_unlocode(table: TextTable, params: dict[str, str]) -> TextTable:
     frame = table.frame
     if frame.shape[1] < 11:
-        raise QazdashDataError(N_("Not a UN/LOCODE list"),
-                               f"{table.file_name}: a UN/LOCODE code list has 12 columns; "
-                               f"this file has {frame.shape[1]}.")
+        raise QazdashDataError(N_("Not a UN/LOCODE list"), Message(
+            N_("{file}: a UN/LOCODE code list has 12 columns; this file has {count}."),
+            file=table.file_name, count=frame.shape[1]))
     frame = frame.iloc[:, :12].copy()
     frame.columns = list(UNLOCODE_COLUMNS[: frame.shape[1]])
     country = params.get("country", "KZ").upper()
     rows = frame[(frame["country"] == country) & (frame["location"].str.strip() != "")]
     if rows.empty:
         present = sorted(set(frame["country"].str.strip()) - {""})
-        raise QazdashDataError(N_("No places for this country"),
-                               f"{table.file_name}: the list has no locations for {country}; it covers "
-                               f"{present[0]}–{present[-1]} ({len(present)} countries).",
-                               "UN/LOCODE is published in parts; use the part that holds the country.")
+        raise QazdashDataError(N_("No places for this country"), Message(
+            N_("{file}: the list has no locations for {country}; it covers {first}–{last} ({count} countries)."),
+            file=table.file_name, country=country, first=present[0], last=present[-1], count=len(present)),
+            Message(N_("UN/LOCODE is published in parts; use the part that holds the country.")))
     iso3 = ISO2_TO_ISO3.get(country, "")
     out, index, warnings = [], [], []
     for idx, r in rows.iterrows():
@@ -106,7 +107,7 @@ def convert_unlocode(table: TextTable, params: dict[str, str]) -> TextTable:
         if coords and country == "KZ" and not (KZ_BBOX[0] <= coords[0] <= KZ_BBOX[1]
                                                and KZ_BBOX[2] <= coords[1] <= KZ_BBOX[3]):
             warnings.append(Problem(table.file_name, int(idx), "lat", r["coordinates"], "outside_country",
-                                    "this UN/LOCODE coordinate lies outside Kazakhstan; check it before use"))
+                                    _OUTSIDE_KAZAKHSTAN))
         out.append(record)
         index.append(int(idx))
     columns = ("node_id", "name_en", "country_iso3", "kind", "lat", "lon", "locode", "coord_check", "notes", "source")
@@ -117,14 +118,14 @@ def convert_wdi(table: TextTable, params: dict[str, str]) -> TextTable:
     frame = table.frame
     needed = {"Country Name", "Country Code", "Indicator Name", "Indicator Code"}
     if not needed <= set(frame.columns):
-        raise QazdashDataError(N_("Not a World Bank WDI file"),
-                               f"{table.file_name}: expected the columns {', '.join(sorted(needed))}.")
+        raise QazdashDataError(N_("Not a World Bank WDI file"), Message(
+            N_("{file}: expected the columns {columns}."), file=table.file_name, columns=", ".join(sorted(needed))))
     countries = [c.strip().upper() for c in params.get("countries", "KAZ").split(",") if c.strip()]
     years = [c for c in frame.columns if re.fullmatch(r"\d{4}", str(c))]
     rows = frame[frame["Country Code"].isin(countries)]
     if rows.empty:
-        raise QazdashDataError(N_("No rows for these countries"),
-                               f"{table.file_name}: no row has Country Code {', '.join(countries)}.")
+        raise QazdashDataError(N_("No rows for these countries"), Message(
+            N_("{file}: no row has Country Code {codes}."), file=table.file_name, codes=", ".join(countries)))
     out, index = [], []
     for idx, r in rows.iterrows():
         code = r["Indicator Code"].strip()
@@ -153,11 +154,12 @@ def convert_comtrade(table: TextTable, params: dict[str, str]) -> TextTable:
     frame = table.frame
     needed = {"refYear", "reporterDesc", "partnerDesc", "flowCode"}
     if not needed <= set(frame.columns):
-        raise QazdashDataError(N_("Not a UN Comtrade file"),
-                               f"{table.file_name}: expected the columns {', '.join(sorted(needed))}.")
+        raise QazdashDataError(N_("Not a UN Comtrade file"), Message(
+            N_("{file}: expected the columns {columns}."), file=table.file_name, columns=", ".join(sorted(needed))))
     value_col = next((c for c in ("primaryValue", "primaryValueFormated") if c in frame.columns), None)
     if value_col is None:
-        raise QazdashDataError(N_("Not a UN Comtrade file"), f"{table.file_name}: no primaryValue column.")
+        raise QazdashDataError(N_("Not a UN Comtrade file"), Message(
+            N_("{file}: no primaryValue column."), file=table.file_name))
     partner = params.get("partner", "Kazakhstan")
     reporters = sorted(set(frame["reporterDesc"]))
     rows = frame[frame["partnerDesc"].str.strip() == partner]
@@ -165,9 +167,11 @@ def convert_comtrade(table: TextTable, params: dict[str, str]) -> TextTable:
         partners = sorted(set(frame["partnerDesc"].str.strip()))
         raise QazdashDataError(
             N_("Not about Kazakhstan"),
-            f"{table.file_name}: this UN Comtrade extract reports trade of {', '.join(reporters)} with "
-            f"{', '.join(partners)}; {partner} is not among the partners, so there is nothing to import.",
-            "Download the extract with Kazakhstan as reporter or partner.")
+            Message(N_("{file}: this UN Comtrade extract reports trade of {reporters} with {partners}; {partner} is "
+                       "not among the partners, so there is nothing to import."),
+                    file=table.file_name, reporters=", ".join(reporters), partners=", ".join(partners),
+                    partner=partner),
+            Message(N_("Download the extract with Kazakhstan as reporter or partner.")))
     out, index = [], []
     flows = {"X": "exports_to", "M": "imports_from"}
     for idx, r in rows.iterrows():
@@ -192,8 +196,8 @@ def convert_news_scrape(table: TextTable, params: dict[str, str]) -> TextTable:
     frame = table.frame
     needed = {"title", "link", "date_raw"}
     if not needed <= set(frame.columns):
-        raise QazdashDataError(N_("Not a news scrape"),
-                               f"{table.file_name}: expected the columns title, link, date_raw.")
+        raise QazdashDataError(N_("Not a news scrape"), Message(
+            N_("{file}: expected the columns {columns}."), file=table.file_name, columns="title, link, date_raw"))
     prefix = params.get("id_prefix", "news")
     out = []
     for _, r in frame.iterrows():
@@ -217,7 +221,8 @@ CONVERTERS = {
 def convert(name: str, table: TextTable, params: dict[str, str], options=None) -> TextTable:
     """Apply the converter ``name`` (from a mapping's ``option:converter``)."""
     if name not in CONVERTERS:
-        raise QazdashDataError(N_("Unknown converter"), f"No converter {name!r}; known: {', '.join(CONVERTERS)}.")
+        raise QazdashDataError(N_("Unknown converter"), Message(
+            N_("No converter {name}; known: {known}."), name=repr(name), known=", ".join(CONVERTERS)))
     return CONVERTERS[name](table, params)
 
 
@@ -250,19 +255,23 @@ PRESETS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def hint(table: TextTable) -> str:
+def hint(table: TextTable) -> Message | str:
     """A suggestion of the preset mapping for a file nobody recognised, or ``''``."""
     cols = set(table.frame.columns)
     if table.frame.shape[1] >= 11 and table.detected.header_row == 0:
         sample = table.frame.iloc[:200, 10] if table.frame.shape[1] > 10 else pd.Series(dtype="string")
         if sample.str.match(_COORD.pattern).any():
-            return "it looks like a UN/LOCODE code list: use the mapping 'unlocode_kz_places'"
+            return Message(N_("it looks like a UN/LOCODE code list: use the mapping '{mapping}'"),
+                           mapping="unlocode_kz_places")
     if {"Country Code", "Indicator Code"} <= cols:
-        return "it looks like a World Bank WDI download: use the mapping 'wdi_kaz_statistics'"
+        return Message(N_("it looks like a World Bank WDI download: use the mapping '{mapping}'"),
+                       mapping="wdi_kaz_statistics")
     if {"reporterDesc", "partnerDesc"} <= cols:
-        return "it looks like a UN Comtrade extract: use the mapping 'comtrade_china_kz'"
+        return Message(N_("it looks like a UN Comtrade extract: use the mapping '{mapping}'"),
+                       mapping="comtrade_china_kz")
     if {"title", "link", "date_raw"} <= cols:
-        return "it looks like a news scrape: use the mapping 'tengrinews_articles' and give the reference day"
+        return Message(N_("it looks like a news scrape: use the mapping '{mapping}' and give the reference day"),
+                       mapping="tengrinews_articles")
     return ""
 
 
