@@ -1,4 +1,8 @@
-"""The validation report of an upload: as a frame (page), JSON (command line) and CSV (download)."""
+"""The validation report of an upload: as a frame (page), JSON (command line) and CSV (download).
+
+``message`` is always English (the contract of the command line and JSON); the page's frame and CSV
+add ``message_<lang>``, the same message in the page language, when that is not English.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import pandas as pd
 
 from qazdash.errors import Problem
 from qazdash.exporting import excel_safe_csv
+from qazdash.i18n import DEFAULT_LANGUAGE, localize, normalize_language
 from qazdash.ingest.pipeline import WARNING_RULES, Prepared
 
 REPORT_COLUMNS = ["severity", "row", "column", "value", "rule", "message"]
@@ -16,12 +21,31 @@ def _rows(problems: list[Problem], severity: str) -> list[dict]:
              "message": p.message} for p in problems]
 
 
-def report_frame(prepared: Prepared, *, include_warnings: bool = True) -> pd.DataFrame:
-    """One line per problem (then per warning): severity, row, column, value, rule, message."""
+def localized_column(lang: str | None) -> str | None:
+    """The report column of the messages in ``lang`` (``message_ru``); None for English."""
+    lang = normalize_language(lang)
+    return None if lang == DEFAULT_LANGUAGE else f"message_{lang}"
+
+
+def report_frame(prepared: Prepared, *, include_warnings: bool = True, lang: str | None = None) -> pd.DataFrame:
+    """One line per problem (then per warning): severity, row, column, value, rule, message.
+
+    With ``lang`` other than English, a ``message_<lang>`` column follows ``message`` with its translation.
+    """
     rows = _rows(prepared.problems, "error")
     if include_warnings:
         rows += _rows(prepared.warnings, "warning")
-    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    columns = list(REPORT_COLUMNS)
+    target = localized_column(lang)
+    if target is not None:
+        seen: dict[str, str] = {}  # problems of one rule in one column share their message: translate it once
+        for row in rows:
+            message = row["message"]
+            if message not in seen:
+                seen[message] = localize(message, lang)
+            row[target] = seen[message]
+        columns.append(target)
+    frame = pd.DataFrame(rows, columns=columns)
     frame["row"] = frame["row"].astype("Int64")
     for column in ("column", "value"):
         frame[column] = frame[column].fillna("")
@@ -56,9 +80,9 @@ def report_json(prepared: Prepared) -> dict:
     }
 
 
-def report_csv(prepared: Prepared) -> bytes:
-    """The report as an Excel-safe CSV (formula-like values defused)."""
-    return excel_safe_csv(report_frame(prepared))
+def report_csv(prepared: Prepared, lang: str | None = None) -> bytes:
+    """The report as an Excel-safe CSV (formula-like values defused), with ``message_<lang>`` for ``lang``."""
+    return excel_safe_csv(report_frame(prepared, lang=lang))
 
 
 def report_text(prepared: Prepared, limit: int = 50) -> str:

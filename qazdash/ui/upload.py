@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from qazdash.errors import QazdashDataError
-from qazdash.i18n import N_, _
+from qazdash.i18n import N_, _, get_language
 from qazdash.ingest import pipeline
 from qazdash.ingest.detect import IGNORE, OPTION_PREFIX, UPLOAD_KINDS
 from qazdash.ingest.reading import ENCODINGS, SEPARATOR_NAMES, ReadOptions
 from qazdash.ingest.realworld import PRESETS
-from qazdash.ingest.report import duplicates_frame, report_csv, report_frame
+from qazdash.ingest.report import duplicates_frame, localized_column, report_csv, report_frame
 from qazdash.ingest.templates import TEMPLATE_KINDS, template_csv, template_file_name
 from qazdash.schema import get_schema
 from qazdash.store import Version
@@ -192,16 +192,19 @@ def report_section(prepared: pipeline.Prepared) -> None:
     c[1].metric(_("Valid"), prepared.valid)
     c[2].metric(_("Invalid"), prepared.invalid)
     c[3].metric(_("Already in current data"), len(prepared.duplicates))
-    report = report_frame(prepared)
+    lang = get_language()
+    report = report_frame(prepared, lang=lang)
     if prepared.problems:
         st.error(_("{n} problem(s): invalid rows are not written. Fix the file and upload it again, or commit "
                    "only the valid rows.").format(n=len(prepared.problems)), icon=":material/error:")
     elif prepared.valid:
         st.success(_("All rows are valid."), icon=":material/check_circle:")
     if not report.empty:
-        st.dataframe(report, hide_index=True, key="upload_report_table",
-                     column_config={"row": st.column_config.NumberColumn(_("Row"), format="%d")})
-        st.download_button(_("Download the report (CSV)"), data=report_csv(prepared),
+        config = {"row": st.column_config.NumberColumn(_("Row"), format="%d")}
+        if (localized := localized_column(lang)) is not None:  # the page language instead of the English message
+            config |= {"message": None, localized: st.column_config.TextColumn(_("Message"))}
+        st.dataframe(report, hide_index=True, key="upload_report_table", column_config=config)
+        st.download_button(_("Download the report (CSV)"), data=report_csv(prepared, lang),
                            file_name=f"{prepared.file_name}.report.csv", mime="text/csv",
                            key="upload_report_download", icon=":material/download:")
     if len(prepared.duplicates):
