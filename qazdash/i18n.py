@@ -131,10 +131,24 @@ class Message(str):
             return english
         if not self.params:
             return translated
+        if not _same_fields(self.template, translated):
+            return english
         try:
             return _Formatter(lang).vformat(translated, (), self.params)
         except (KeyError, IndexError, ValueError, TypeError, AttributeError):
             return english
+
+
+@cache
+def _same_fields(template: str, translated: str) -> bool:
+    """Whether a translation has the template's placeholders (names and format specs), and parses."""
+    def fields(text: str) -> list[tuple[str, str]]:
+        return sorted((name, spec or "") for _, name, spec, _ in string.Formatter().parse(text) if name is not None)
+
+    try:
+        return fields(template) == fields(translated)
+    except ValueError:  # an unbalanced brace
+        return False
 
 
 class _Formatter(string.Formatter):
