@@ -42,8 +42,9 @@ def frame_with(at: AppTest, column: str):
     raise AssertionError(f"no table with column {column!r}")
 
 
-def as_analyst() -> AppTest:
+def as_analyst(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(query or {})
     at.session_state["auth_role"] = "analyst"
     at.session_state["auth_author"] = "Test Analyst"
     at.run()
@@ -211,3 +212,39 @@ def test_analyst_maps_columns_applies_and_saves_the_mapping(fresh_store):
     # the saved mapping is offered from the next run on
     at.run()
     assert "test outlet" in at.selectbox(key="upload_mapping").options
+
+
+def test_problems_and_data_errors_are_shown_in_the_page_language(fresh_store):
+    """?lang=ru: the report's messages and an unreadable file's message and hint are Russian; the report
+    keeps the English message beside them (the CSV and the command line use it)."""
+    from qazdash.i18n import set_language
+
+    # AppTest formats the page's selectbox options in the test's thread: make that Russian too, as in the page
+    set_language("ru")
+    try:
+        _problems_in_russian()
+    finally:
+        set_language("en")
+
+
+def _problems_in_russian() -> None:
+    import re
+
+    at = as_analyst({"lang": "ru"})
+    assert "Загрузка данных" in [t.value for t in at.title]
+    data = (BAD / "nodes_lat_out_of_range.csv").read_bytes()
+    at.file_uploader(key="upload_file").upload("nodes.csv", data, "text/csv").run()
+    assert not at.exception
+    report = frame_with(at, "severity")
+    problem = report[report["rule"] == "range"].iloc[0]
+    assert problem["message_ru"] == "ожидается число от -90 до 90"
+    assert problem["message"] == "expected a number from -90 to 90"
+    assert any(e.value.startswith("Проблем: 1.") for e in at.error)
+
+    at.file_uploader(key="upload_file").upload("picture.csv", (BAD / "png_renamed.csv").read_bytes(),
+                                                "text/csv").run()
+    assert not at.exception
+    shown = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+    assert any("Не удаётся прочитать файл" in e and "picture.csv: это изображение PNG, а не таблица (CSV, TSV или "
+               "XLSX)." in e for e in shown), shown
+    assert "Откройте его в программе, в которой он создан" in page_text(at)
