@@ -82,16 +82,22 @@ def filters(index) -> tuple[NewsFilter, str]:
             [*options["corridors"], NO_CORRIDOR],
             key="news_corridors",
             format_func=lambda c: corridor_label(c, index.corridors),
+            placeholder=_("All corridors"),
         )
-        places = st.multiselect(_("Places"), options["places"], key="news_places", bind="query-params")
-        orgs = st.multiselect(_("Organisations"), options["organisations"], key="news_orgs", bind="query-params")
-        topics = url_multiselect(_("Topics"), options["topics"], key="news_topics", format_func=topic_label)
-        sources = st.multiselect(_("Sources"), options["sources"], key="news_sources", bind="query-params")
+        places = st.multiselect(_("Places"), options["places"], key="news_places", bind="query-params",
+                                placeholder=_("All places"))
+        orgs = st.multiselect(_("Organisations"), options["organisations"], key="news_orgs", bind="query-params",
+                              placeholder=_("All organisations"))
+        topics = url_multiselect(_("Topics"), options["topics"], key="news_topics", format_func=topic_label,
+                                 placeholder=_("All topics"))
+        sources = st.multiselect(_("Sources"), options["sources"], key="news_sources", bind="query-params",
+                                 placeholder=_("All sources"))
         langs = url_multiselect(
             _("Languages"),
             options["languages"],
             key="news_langs",
             format_func=lambda c: LANGUAGE_NAMES.get(c, c),
+            placeholder=_("All languages"),
         )
         lanes = url_choice(
             st.radio,
