@@ -32,7 +32,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from qazdash.errors import QazdashDataError
-from qazdash.i18n import N_, _, get_language
+from qazdash.i18n import N_, Message, _, get_language
 from qazdash.metrics import (
     PREFERRED_SOURCES,
     basis,
@@ -149,8 +149,8 @@ def _span(period: str, detail: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
     else:
         raise QazdashDataError(
             N_("A statistics period cannot be read"),
-            f"period {period!r} is neither YYYY nor YYYY-MM",
-            "Fix the 'period' column of the statistics table.",
+            Message(N_("period {period!r} is neither YYYY nor YYYY-MM"), period=period),
+            Message(N_("Fix the 'period' column of the statistics table.")),
         )
     whole_year = re.fullmatch(r"\d{4}", period) is not None
     start = pd.Timestamp(end.year, 1, 1) if whole_year else pd.Timestamp(end.year, end.month, 1)
@@ -192,8 +192,9 @@ def prepare(statistics: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise QazdashDataError(
             N_("The statistics table is incomplete"),
-            f"statistics: expected columns {list(REQUIRED_COLUMNS)}, missing {missing}",
-            "Upload a statistics table with these columns.",
+            Message(N_("statistics: expected columns {expected}, missing {missing}"),
+                    expected=", ".join(REQUIRED_COLUMNS), missing=", ".join(missing)),
+            Message(N_("Upload a statistics table with these columns.")),
         )
     frame = statistics.copy()
     for column in ("notes", "period_detail", "qualifier"):

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qazdash.config import database_url
 from qazdash.errors import QazdashDataError
+from qazdash.i18n import N_, Message
 from qazdash.schema import KIND_ORDER, get_schema
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -232,15 +233,18 @@ class Store:
                     sa.select(current_t.c.version_id).where(current_t.c.kind == kind)
                 ).scalar_one_or_none()
                 if version_id is None:
-                    raise QazdashDataError(f"No {kind} data", f"The store has no version of {kind} yet.",
-                                           "Start the app once to load the shipped data, or upload a file.")
+                    raise QazdashDataError(N_("No data of this kind yet"),
+                                           Message(N_("The store has no version of {kind} yet."), kind=kind),
+                                           Message(N_("Start the app once to load the shipped data, or upload "
+                                                      "a file.")))
             row = conn.execute(
                 sa.select(snapshots_t.c.data, snapshots_t.c.format)
                 .select_from(snapshots_t.join(versions_t, versions_t.c.id == snapshots_t.c.version_id))
                 .where(snapshots_t.c.version_id == version_id, versions_t.c.kind == kind)
             ).first()
         if row is None:
-            raise QazdashDataError(f"No such {kind} version", f"Version {version_id} of {kind} does not exist.")
+            raise QazdashDataError(N_("No such version"), Message(N_("Version {version} of {kind} does not exist."),
+                                                                  version=version_id, kind=kind))
         return snapshot_to_frame(row.data, row.format)
 
     def versions(self, kind: str | None = None) -> list[Version]:
@@ -255,7 +259,8 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(versions_t).where(versions_t.c.id == version_id)).first()
         if row is None:
-            raise QazdashDataError("No such version", f"Version {version_id} does not exist.")
+            raise QazdashDataError(N_("No such version"), Message(N_("Version {version} does not exist."),
+                                                                  version=version_id))
         return Version(**row._mapping)
 
     def raw_file(self, version_id: int) -> tuple[str, bytes] | None:
@@ -434,7 +439,8 @@ class Store:
         """Make ``version_id`` current again by recording a new version with its rows; deletes nothing."""
         target = self.version(version_id)
         if target.kind != kind:
-            raise QazdashDataError("Wrong dataset", f"Version {version_id} belongs to {target.kind}, not {kind}.")
+            raise QazdashDataError(N_("Wrong dataset"), Message(N_("Version {version} belongs to {other}, not {kind}."),
+                                                                version=version_id, other=target.kind, kind=kind))
         with self._writer.begin() as conn:
             base = self._lock_current(conn, kind)
             snapshot = conn.execute(sa.select(snapshots_t.c.data, snapshots_t.c.format)
