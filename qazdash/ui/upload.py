@@ -200,10 +200,16 @@ def report_section(prepared: pipeline.Prepared) -> None:
     elif prepared.valid:
         st.success(_("All rows are valid."), icon=":material/check_circle:")
     if not report.empty:
-        config = {"row": st.column_config.NumberColumn(_("Row"), format="%d")}
+        shown = report.assign(severity=report["severity"].map(lambda s: _(SEVERITY_LABELS.get(s, s))))
+        config = {"severity": st.column_config.TextColumn(_("Severity")),
+                  "row": st.column_config.NumberColumn(_("Row"), format="%d"),
+                  "column": st.column_config.TextColumn(_("Column")),
+                  "value": st.column_config.TextColumn(_("Value")),
+                  "rule": st.column_config.TextColumn(_("Rule"), help=_("The rule's id, as in the CSV report")),
+                  "message": st.column_config.TextColumn(_("Message"))}
         if (localized := localized_column(lang)) is not None:  # the page language instead of the English message
             config |= {"message": None, localized: st.column_config.TextColumn(_("Message"))}
-        st.dataframe(report, hide_index=True, key="upload_report_table", column_config=config)
+        st.dataframe(shown, hide_index=True, key="upload_report_table", column_config=config)
         st.download_button(_("Download the report (CSV)"), data=report_csv(prepared, lang),
                            file_name=f"{prepared.file_name}.report.csv", mime="text/csv",
                            key="upload_report_download", icon=":material/download:")
@@ -247,6 +253,7 @@ def commit_section(prepared: pipeline.Prepared) -> None:
             st.rerun()
 
 
+SEVERITY_LABELS = {"error": N_("error"), "warning": N_("warning")}
 ACTION_LABELS = {"seed": N_("shipped data"), "append": N_("append"), "replace": N_("replace"),
                  "rollback": N_("rollback")}
 

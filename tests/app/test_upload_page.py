@@ -239,6 +239,7 @@ def _problems_in_russian() -> None:
     problem = report[report["rule"] == "range"].iloc[0]
     assert problem["message_ru"] == "ожидается число от -90 до 90"
     assert problem["message"] == "expected a number from -90 to 90"
+    assert problem["severity"] == "ошибка"  # the table's words are Russian too; the rule id stays an id
     assert any(e.value.startswith("Проблем: 1.") for e in at.error)
 
     at.file_uploader(key="upload_file").upload("picture.csv", (BAD / "png_renamed.csv").read_bytes(),
