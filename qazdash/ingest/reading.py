@@ -476,42 +476,209 @@ def _read_csv(data: memoryview, file_name: str, options: ReadOptions, progress: 
     return TextTable(file_name, frame, detected, problems, names)
 
 
+# Text of calamine's cell errors as Excel shows them (openpyxl returned the cell's text, e.g. "#DIV/0!").
+_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+_CELL_ERROR = re.compile(r"'Error\((\w+)\)'")
+# How fastexcel renders a non-text cell when asked for strings: booleans as true/false, dates as
+# "YYYY-MM-DD HH:MM:SS[.fff]", numbers as Excel's "General" format shows them (11 significant digits,
+# "6.04e-06"). Columns with such cells are read again typed, and those cells written as ``_cell_text`` does.
+_BOOL_RENDERED = r"^(true|false)$"
+_DATETIME_RENDERED = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$"
+_NUMBER_RENDERED = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"
+SAMPLE_ROWS = 200
+
+
+def _timestamp_text(values: pa.Array, time_only_day: str) -> pa.Array:
+    """Timestamps as ``_cell_text`` writes datetimes: a date at midnight as ``YYYY-MM-DD``, otherwise
+    ``YYYY-MM-DD HH:MM:SS[.ffffff]``; values before day 1 of the workbook's epoch (``time_only_day``) are
+    times of day (openpyxl's ``datetime.time``): ``HH:MM:SS[.ffffff]``."""
+    micro = values.cast(pa.timestamp("us"))
+    seconds = values.cast(pa.timestamp("s"), safe=False)
+    day = pc.strftime(values, "%Y-%m-%d")
+    whole = pc.equal(pc.cast(seconds, pa.timestamp("us")), micro)
+    midnight = pc.equal(pc.cast(pc.cast(micro, pa.date32()), pa.timestamp("us")), micro)
+    clock = pc.if_else(whole, pc.strftime(seconds, "%H:%M:%S"), pc.strftime(micro, "%H:%M:%S"))
+    stamp = pc.if_else(midnight, day, pc.binary_join_element_wise(day, clock, " "))
+    return pc.if_else(pc.equal(day, time_only_day), clock, stamp).cast(pa.large_string())
+
+
+def _float_text(values: pa.Array) -> pa.Array:
+    """Numbers as ``_cell_text`` writes them: integral values without ``.0``, others as Python's ``repr``."""
+    integral = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 2.0 ** 63))
+    as_int = pc.cast(pc.if_else(integral, values, 0.0), pa.int64(), safe=False).cast(pa.large_string())
+    text = pc.if_else(integral, as_int, values.cast(pa.large_string()))
+    # pyarrow's shortest round-trip digits are Python's; their notation differs outside [1e-4, 1e15)
+    odd = pc.and_(pc.invert(integral), pc.or_(pc.less(pc.abs(values), 1e-4), pc.greater_equal(pc.abs(values), 1e15)))
+    odd = pc.or_(odd, pc.greater_equal(pc.abs(values), 2.0 ** 63))
+    if pc.any(odd).as_py():
+        where = pc.indices_nonzero(pc.fill_null(odd, False)).to_pylist()
+        fixed = text.to_pylist()
+        for i, v in zip(where, values.take(where).to_pylist(), strict=True):
+            fixed[i] = _cell_text(v)
+        text = pa.array(fixed, pa.large_string())
+    return text
+
+
+def _one_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _replace_at(column: pa.Array, mask: pa.Array, replacement: pa.Array) -> pa.Array:
+    return pc.if_else(pc.fill_null(mask, False), replacement, column)
+
+
+def _xlsx_text(book, sheet_name: str) -> tuple[list[pa.Array], list[int]]:
+    """The sheet as fastexcel renders it, one ``large_string`` array per column (null: empty, or a cell to
+    look at typed), from row 1 and column A; and fastexcel's index of each column (-1: empty column A…)."""
+    sheet = book.load_sheet(sheet_name, header_row=None, skip_rows=0, dtypes="string")
+    infos = sheet.available_columns()
+    table, errors = sheet.to_arrow_with_errors()
+    del sheet
+    if table.num_rows == 0 or not infos:
+        return [], []
+    positions = {info.index: k for k, info in enumerate(infos)}  # errors count from the first column read
+    columns = [_one_array(table.column(k)).cast(pa.large_string()) for k in range(table.num_columns)]
+    del table
+    if errors is not None:  # cells holding a formula's error: Excel's text of the error, as openpyxl gave it
+        patches: dict[int, dict[int, str]] = {}
+        for err in errors.errors:
+            m = _CELL_ERROR.search(err.detail)
+            row, col = err.offset_position
+            if m and col in positions:
+                patches.setdefault(positions[col], {})[row] = _EXCEL_ERRORS.get(m.group(1), f"#{m.group(1)}")
+        for k, cells in patches.items():
+            values = columns[k].to_pylist()
+            for row, text in cells.items():
+                values[row] = text
+            columns[k] = pa.array(values, pa.large_string())
+    lead = infos[0].absolute_index  # fastexcel starts at the first column that holds something
+    empty = pa.nulls(len(columns[0]), pa.large_string())
+    return [empty] * lead + columns, [-1] * lead + [info.absolute_index for info in infos]  # use_columns: absolute
+
+
+def _exact(book, sheet_name: str, columns: list[pa.Array], indexes: list[int], time_only_day: str) -> list[pa.Array]:
+    """``columns`` (the sheet as rendered) with every boolean, date and number cell written as ``_cell_text``
+    does, from those columns read again typed: as numbers where a cell looks like a number or a boolean, as
+    dates where one looks like a date (one more pass over the sheet; two if a column has both). Empty: ""."""
+    rows = len(columns[0]) if columns else 0
+    marks: dict[int, tuple[pa.Array, pa.Array, pa.Array]] = {}
+    wanted: list[dict[int, str]] = [{}, {}]
+    for k, col in enumerate(columns):
+        if indexes[k] < 0:
+            continue
+        numbers = pc.fill_null(pc.match_substring_regex(col, _NUMBER_RENDERED), False)
+        stamps = pc.fill_null(pc.match_substring_regex(col, _DATETIME_RENDERED), False)
+        bools = pc.fill_null(pc.match_substring_regex(col, _BOOL_RENDERED), False)
+        marks[k] = (numbers, stamps, bools)
+        as_number, as_date = pc.any(numbers).as_py() or pc.any(bools).as_py(), pc.any(stamps).as_py()
+        if as_number:
+            wanted[0][k] = "float"
+        if as_date:
+            wanted[0 if not as_number else 1][k] = "datetime"
+    for dtypes in wanted:
+        if not dtypes:
+            continue
+        use = [indexes[k] for k in dtypes]
+        batch = book.load_sheet(sheet_name, header_row=None, skip_rows=0, use_columns=use,
+                                dtypes={indexes[k]: dtype for k, dtype in dtypes.items()}).to_arrow()
+        for j, (k, dtype) in enumerate(dtypes.items()):
+            values = _one_array(batch.column(j))
+            if len(values) < rows:
+                continue
+            values = values.slice(0, rows)
+            numbers, stamps, bools = marks[k]
+            col, valid = columns[k], pc.is_valid(values)
+            if dtype == "float":
+                # fastexcel rendered numbers as Excel's General format and parses text that looks like a number:
+                # a number cell is one whose rendering lost digits; otherwise the rendering is the cell's text
+                rendered = pc.cast(pc.if_else(numbers, col, "0"), pa.float64())
+                lossy = pc.and_(pc.and_(numbers, valid), pc.not_equal(rendered, pc.fill_null(values, 0.0)))
+                if pc.any(lossy).as_py():
+                    col = _replace_at(col, lossy, _float_text(pc.fill_null(values, 0.0)))
+                col = _replace_at(col, pc.and_(bools, valid), pc.if_else(pc.equal(col, "true"), "True", "False"))
+            else:
+                col = _replace_at(col, pc.and_(stamps, valid), _timestamp_text(values, time_only_day))
+            columns[k] = col
+        del batch
+    return [pc.fill_null(c, "") for c in columns]
+
+
+def _rows_of(columns: list[pa.Array], start: int, stop: int) -> list[list[str]]:
+    cells = [c.slice(start, max(stop - start, 0)).to_pylist() for c in columns]
+    return [list(r) for r in zip(*cells, strict=True)]
+
+
+def _last_filled_row(columns: list[pa.Array]) -> int:
+    """Index of the last row with a non-blank cell (-1: none): trailing blank rows are not part of the table."""
+    rows = len(columns[0]) if columns else 0
+    for tail in (1, 1024, rows):  # calamine ends the sheet at its last cell: usually the last row has text
+        start = max(rows - tail, 0)
+        filled = None
+        for col in columns:
+            has = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(col.slice(start)), ""), False)
+            filled = has if filled is None else pc.or_(filled, has)
+        if filled is not None and pc.any(filled).as_py():
+            return start + pc.indices_nonzero(filled)[-1].as_py()
+        if start == 0:
+            break
+    return -1
+
+
+def _epoch_day(data: memoryview) -> str:
+    """The day fastexcel gives an Excel time of day (serial number below 1): the epoch's day 0."""
+    try:
+        workbook = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    except (KeyError, zipfile.BadZipFile):
+        return "1899-12-31"
+    return "1904-01-01" if re.search(rb'date1904="(1|true)"', workbook) else "1899-12-31"
+
+
 def _read_xlsx(data: memoryview, file_name: str, options: ReadOptions, progress: Progress | None) -> TextTable:
-    import openpyxl
+    import fastexcel
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
+        book = fastexcel.read_excel(bytes(data))
+        sheet_names = book.sheet_names
+    except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for damaged files
         raise unreadable(file_name, Message(N_("the Excel workbook is damaged ({error})."),
                                             error=type(exc).__name__),
                          N_("Open it in Excel and save it again.")) from None
-    sheet_name = options.sheet or book.sheetnames[0]
-    if sheet_name not in book.sheetnames:
+    sheet_name = options.sheet or sheet_names[0]
+    if sheet_name not in sheet_names:
         raise unreadable(file_name, Message(N_("it has no sheet {sheet}; sheets: {sheets}."), sheet=repr(sheet_name),
-                                            sheets=", ".join(book.sheetnames)))
-    rows = []
-    for values in book[sheet_name].iter_rows(values_only=True):
-        rows.append(["" if v is None else _cell_text(v) for v in values])
-    book.close()
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise unreadable(file_name, Message(N_("the sheet {sheet} is empty."), sheet=repr(sheet_name)))
-    text = "\n".join("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) for r in rows[:200])
+                                            sheets=", ".join(sheet_names)))
+    if progress:
+        progress(0.05, N_("Reading the file"))
+    time_only_day = _epoch_day(data)
+    try:
+        columns, indexes = _xlsx_text(book, sheet_name)
+        last = _last_filled_row(columns)
+        if last < 0:
+            raise unreadable(file_name, Message(N_("the sheet {sheet} is empty."), sheet=repr(sheet_name)))
+        columns = [c.slice(0, last + 1) for c in columns]
+        width = len(columns)
+        columns = _exact(book, sheet_name, columns, indexes, time_only_day)
+    except fastexcel.FastExcelError as exc:
+        raise unreadable(file_name, Message(N_("the Excel workbook is damaged ({error})."),
+                                            error=type(exc).__name__),
+                         N_("Open it in Excel and save it again.")) from None
+    del book
+    sample = _rows_of(columns, 0, SAMPLE_ROWS)
+    text = "\n".join("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) for r in sample)
     header_row = options.header_row if options.header_row is not None else detect_header(text, "\t")
+    if header_row > last + 1:
+        raise unreadable(file_name, Message(N_("it has no row {row} to use as the header."), row=header_row))
+    body = [c.slice(header_row) for c in columns]
     if header_row:
-        names = _unique_names(rows[header_row - 1])
-        body = rows[header_row:]
+        names = _unique_names(_rows_of(columns, header_row - 1, header_row)[0])
     else:
-        width = max(len(r) for r in rows)
         names = [f"column_{i + 1}" for i in range(width)]
-        body = rows
-    width = len(names)
-    body = [(r + [""] * width)[:width] for r in body]
-    frame = pd.DataFrame(body, columns=names, dtype="string")
+    decimal, thousands = detect_decimal([c for r in _rows_of(body, 0, 500) for c in r], "\t")
+    frame = pa.table(body, names=[f"c{i}" for i in range(width)]).rename_columns(names).to_pandas(
+        types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.large_string() else None)
     start = (header_row or 0) + 1
     frame.index = pd.RangeIndex(start, start + len(frame))
-    decimal, thousands = detect_decimal([c for r in body[:500] for c in r], "\t")
     detected = Detected("xlsx", "xlsx", "", header_row, options.decimal or decimal,
                         options.thousands if options.thousands is not None else thousands, sheet=sheet_name)
     return TextTable(file_name, frame, detected, [], names)
