@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -347,20 +348,23 @@ class Store:
 
     def commit(self, kind: str, frame: pd.DataFrame, *, author: str, source_name: str,
                raw: bytes | memoryview | None = None, raw_sha256: str | None = None,
-               mode: Mode = "append", note: str = "", replace_keys: bool = False) -> Version:
+               mode: Mode = "append", note: str = "", replace_keys: bool = False,
+               raw_packed: Callable[[], bytes] | None = None) -> Version:
         """Write ``frame`` as a new current version of ``kind``, all or nothing.
 
         ``append`` adds the rows to the current version (``replace_keys=True`` first drops current rows
         whose duplicate key matches an incoming row: "update"); ``replace`` makes ``frame`` the whole table.
         The raw file, when given, is kept with the version (zstd-compressed; ``raw_sha256`` saves hashing
-        it again). The snapshot and the compressed file are built on two threads before the transaction.
+        it again, ``raw_packed`` returns it compressed by ``compress_raw`` already). The snapshot and the
+        compressed file are built on two threads; when the upload was compressed while it was checked
+        (``raw_packed``), the snapshot uses every core.
         """
         schema = get_schema(kind)
         if mode not in ("append", "replace"):
             raise ValueError(f"mode must be 'append' or 'replace', got {mode!r}")
         incoming = frame[[c for c in schema.columns if c in frame.columns]].reset_index(drop=True)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            packed = pool.submit(compress_raw, raw) if raw is not None else None
+            packed = pool.submit(raw_packed or partial(compress_raw, raw)) if raw is not None else None
             digest = (raw_sha256 or sha256_of(raw)) if raw is not None else sha256_of(frame_to_snapshot(incoming))
             with self._large_write() as conn:
                 base = self._lock_current(conn, kind)
@@ -375,9 +379,9 @@ class Store:
                 else:
                     table = incoming
                 table = table.reindex(columns=schema.columns)
+                snapshot = frame_to_snapshot(table, use_threads=packed is None or raw_packed is not None)
                 vid = self._insert_version(conn, kind, table, author=author, source_name=source_name,
-                                           sha256=digest, action=mode, based_on=base, note=note,
-                                           snapshot=frame_to_snapshot(table, use_threads=packed is None))
+                                           sha256=digest, action=mode, based_on=base, note=note, snapshot=snapshot)
                 if packed is not None:
                     conn.execute(raw_files_t.insert().values(version_id=vid, file_name=source_name,
                                                              content=packed.result(), compression=RAW_CODEC,

@@ -45,6 +45,18 @@ def test_russian_excel_articles_end_to_end(seeded_store):
     assert seeded_store.raw_file(version.id) == ("ru.csv", RU_ARTICLES)
 
 
+def test_the_file_is_compressed_for_the_store_while_it_is_checked(seeded_store, monkeypatch):
+    from qazdash import store as store_module
+    from qazdash.store import compress_raw
+
+    p = prepare(RU_STATS, "stats.csv", seeded_store)
+    assert p.packed.result(timeout=30) == compress_raw(RU_STATS)  # ready before the analyst commits
+    monkeypatch.setattr(store_module, "compress_raw", lambda _data: pytest.fail("compressed twice"))
+    version = commit(p, seeded_store, author="analyst")
+    assert seeded_store.raw_file(version.id) == ("stats.csv", RU_STATS)
+    assert prepare(b"a;b\n1;2\n", "unknown.csv", seeded_store).packed is None  # nothing to commit: not kept
+
+
 def test_decimal_comma_and_thousands_in_statistics(seeded_store):
     p = prepare(RU_STATS, "stats.csv", seeded_store)
     assert p.kind == "statistics" and p.ok, p.problems

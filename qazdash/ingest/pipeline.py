@@ -37,7 +37,7 @@ from qazdash.ingest.detect import (
 )
 from qazdash.ingest.reading import MAX_CELL_CHARS, Detected, Progress, ReadOptions, TextTable, read_table
 from qazdash.schema import DatasetSchema, get_schema
-from qazdash.store import Store, Version, sha256_of
+from qazdash.store import Store, Version, compress_raw, sha256_of
 from qazdash.validation import (
     ColumnCheck,
     ValidationResult,
@@ -104,6 +104,7 @@ class Prepared:
     duplicates: pd.DataFrame  # valid rows whose duplicate key is in the current data (index = row)
     preview: pd.DataFrame  # first rows as read (strings)
     extra_invalid: int = 0  # rows the reader could not split into cells
+    packed: Future | None = field(default=None, repr=False, compare=False)  # the file as the store keeps it
 
     @property
     def rows(self) -> int:
@@ -485,11 +486,27 @@ def _empty_prepared(file_name, data, sha256: str, table: TextTable | None, guess
 
 def prepare(data: bytes | memoryview, file_name: str, store: Store | None, options: UploadOptions | None = None,
             progress: Progress | None = None) -> Prepared:
-    """Read and check an upload without writing anything. Raises ``QazdashDataError`` when unreadable."""
-    # the file's SHA-256 is computed beside the checks (hashlib releases the GIL on large buffers)
-    with ThreadPoolExecutor(max_workers=1) as hashing:
-        digest = hashing.submit(sha256_of, data)
-        return _prepare(data, file_name, store, options, progress, digest)
+    """Read and check an upload without writing anything. Raises ``QazdashDataError`` when unreadable.
+
+    Beside the checks, one background thread hashes the file (SHA-256) and then compresses it as the store
+    keeps it, so that a commit after the analyst has read the report does not wait for that.
+    """
+    digest = _BACKGROUND.submit(sha256_of, data)
+    packed = _BACKGROUND.submit(compress_raw, data)
+    try:
+        prepared = _prepare(data, file_name, store, options, progress, digest)
+    except BaseException:
+        packed.cancel()
+        raise
+    if prepared.result is None:
+        packed.cancel()  # nothing to commit
+    else:
+        prepared.packed = packed
+    return prepared
+
+
+# hashlib and zstd release the GIL on large buffers: this thread runs beside the checks
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qazdash-upload")
 
 
 def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, options: UploadOptions | None,
@@ -645,6 +662,7 @@ def commit(prepared: Prepared, store: Store, *, author: str, mode: Literal["appe
     full_note = f"{note.strip()} [{counts}]".strip()
     version = store.commit(prepared.kind, frame, author=author, source_name=prepared.file_name,
                            raw=prepared.data, raw_sha256=prepared.sha256, mode=mode, note=full_note,
+                           raw_packed=prepared.packed.result if prepared.packed is not None else None,
                            replace_keys=(mode == "append" and on_duplicate == "update"))
     if progress:
         progress(1.0, N_("Committed"))
