@@ -173,3 +173,17 @@ def test_a_file_with_or_without_quotes_reads_the_same_cells(quoted):
     table = read_table(text.encode(), "f.csv")
     assert table.frame.to_numpy().tolist() == rows
     assert table.frame.index.tolist() == [2, 3, 4]
+
+
+def test_title_lines_padded_with_separators_are_not_the_header():
+    """Excel writes a title row of a sheet as 'Title;;;;' in CSV: it is metadata, not the header."""
+    text = ("Экспорт из системы мониторинга СМИ;;;\n"
+            "Дата выгрузки: 01.12.2025;;;\n"
+            ";;;\n"
+            "Дата;Заголовок;Источник;Ссылка\n"
+            "01.12.2025;Паром Курык — Алят;Тест;https://example.org/1\n"
+            "02.12.2025;Второй;Тест;https://example.org/2\n").encode("utf-8")
+    table = read_table(text, "padded.csv")
+    assert table.detected.header_row == 4
+    assert list(table.frame.columns) == ["Дата", "Заголовок", "Источник", "Ссылка"]
+    assert table.frame.index.tolist() == [5, 6]

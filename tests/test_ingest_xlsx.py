@@ -107,9 +107,12 @@ def test_header_on_row_3_after_metadata_lines():
         ["Китай", 2024, 1234.5],
         ["Россия", 2024, 987.25],
     ])
-    # as before, detection stops at the first row as wide as the data (a sheet's rows all are): no header found
-    assert read_table(data, "meta.xlsx").detected.header_row == 0
-    table = read_table(data, "meta.xlsx", ReadOptions(header_row=3))
+    # the title lines are padded to the sheet's width, but fill only their first cell: not the header
+    detected = read_table(data, "meta.xlsx")
+    assert detected.detected.header_row == 3
+    assert detected.frame.to_dict("list") == {"Страна": ["Китай", "Россия"], "Год": ["2024", "2024"],
+                                              "Значение": ["1234.5", "987.25"]}
+    table = read_table(data, "meta.xlsx", ReadOptions(header_row=3))  # and the analyst may say so
     assert table.detected.header_row == 3
     assert table.columns_original == ["Страна", "Год", "Значение"]
     assert table.frame.index.tolist() == [4, 5]  # the rows as Excel numbers them

@@ -296,7 +296,10 @@ def detect_header(text: str, sep: str) -> int:
         return 1
     width = widths.most_common(1)[0][0]
     for i, row in enumerate(records[:30]):
-        if len(row) >= width and any(c.strip() for c in row):
+        # a title line padded to the table's width ("Report;;;;" from Excel, every row of an XLSX sheet)
+        # is not the header: it fills few cells before its trailing empty ones
+        reach = max((j + 1 for j, c in enumerate(row) if c.strip()), default=0)
+        if len(row) >= width and reach > width // 2:
             return i + 1 if _looks_like_header(row, width) else 0
     return 1
 
