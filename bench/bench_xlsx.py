@@ -3,13 +3,14 @@
 Writes a statistics workbook of ``--rows`` synthetic rows with the columns of ``bench_ingest.py``'s CSV
 (``metric_id`` ``bench-0000001``…, metric ``synthetic_metric_N``, source "Synthetic source"; values are
 numbers, periods text, as an Excel export holds them) with openpyxl's write-only mode (not timed; kept in
-``--workbook`` when given, so two versions of the reader can be compared on the same file).
+``bench/out/`` or ``--workbook`` for the next run, and so that two versions of the reader can be compared on
+the same file).
 
 Prints the best of ``--repeat`` times of the read stage (``read_table``) and of ``prepare()``, rows per
 second, and the peak resident memory (RSS, sampled every 10 ms) above the baseline as a multiple of the
 workbook's size. Nothing is committed; the store is a temporary SQLite database seeded with the shipped data.
 
-Run: ``.venv/bin/python bench/bench_xlsx.py [--rows 1000000] [--repeat 3] [--workbook /tmp/stats.xlsx]``.
+Run: ``.venv/bin/python bench/bench_xlsx.py [--rows 250000] [--repeat 3] [--workbook /tmp/stats.xlsx]``.
 """
 
 from __future__ import annotations
@@ -59,9 +60,12 @@ def generate(path: Path, rows: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=250_000,
+                        help="rows of the generated workbook (Excel's limit is 1,048,576 a sheet)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best time counts")
-    parser.add_argument("--workbook", type=Path, help="reuse (or write) the workbook here instead of a temp file")
+    parser.add_argument("--workbook", type=Path,
+                        help="reuse (or write) the workbook here (default: bench/out/statistics-ROWS.xlsx, kept "
+                             "between runs: writing it with openpyxl takes ~1 min per 250,000 rows)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="qazdash-bench-xlsx-"))
@@ -71,7 +75,8 @@ def main() -> None:
     from qazdash.ingest.reading import read_table
     from qazdash.store import Store
 
-    path = args.workbook or tmp / "statistics.xlsx"
+    path = args.workbook or Path(__file__).parent / "out" / f"statistics-{args.rows}.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         t = time.perf_counter()
         generate(path, args.rows)
