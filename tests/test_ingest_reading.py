@@ -182,7 +182,7 @@ def test_title_lines_padded_with_separators_are_not_the_header():
             ";;;\n"
             "Дата;Заголовок;Источник;Ссылка\n"
             "01.12.2025;Паром Курык — Алят;Тест;https://example.org/1\n"
-            "02.12.2025;Второй;Тест;https://example.org/2\n").encode("utf-8")
+            "02.12.2025;Второй;Тест;https://example.org/2\n").encode()
     table = read_table(text, "padded.csv")
     assert table.detected.header_row == 4
     assert list(table.frame.columns) == ["Дата", "Заголовок", "Источник", "Ссылка"]

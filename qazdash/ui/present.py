@@ -373,6 +373,8 @@ def _resume_live(presets: Mapping[str, maps.ViewPreset]) -> None:
     if _apply(live.params, presets, LIVE_FLASH):  # show what the audience sees, so nothing jumps
         st.session_state[LIVE] = (live.code, key)
         st.session_state[PUBLISHED] = clean_view(live.params, presets)
+        if not st.session_state.get(NAME):  # the reload emptied the name field too
+            st.session_state[NAME] = live.presenter
         flash("success", _("You present live session {code} again.").format(code=live.code), LIVE_FLASH)
 
 
@@ -416,18 +418,22 @@ def live_panel(presets: Mapping[str, maps.ViewPreset]) -> None:
             with st.container(horizontal=True, gap="small"):
                 st.button(_("Start live session"), key="present_live_start", on_click=_start_live,
                           args=(presets,), icon=":material/cast:", type="primary")
-                with st.popover(_("Resume a live session"), icon=":material/restore:"):
+                # a form: both fields are sent with the button (a masked field whose focus moved to its
+                # show-password icon has not sent its value yet)
+                with st.popover(_("Resume a live session"), icon=":material/restore:"), \
+                        st.form("present_resume_form", border=False, enter_to_submit=True):
                     st.caption(_("After a reload: enter the code and the presenter key shown while your session "
                                  "ran."))
                     st.text_input(_("Code"), key=RESUME_CODE, max_chars=16)
                     st.text_input(_("Presenter key"), key=RESUME_KEY, type="password", max_chars=64)
-                    st.button(_("Resume"), key="present_resume", on_click=_resume_live, args=(presets,))
+                    st.form_submit_button(_("Resume"), key="present_resume", on_click=_resume_live, args=(presets,))
             return
         code = live[0]
         st.markdown(_("Live · code **{code}**").format(code=code))
         st.caption(_("Your audience opens this link (or /present?follow= and the code):"))
-        st.code(audience_url(code), language=None, wrap_lines=True)
-        with st.expander(_("Presenter key"), icon=":material/key:"):
+        with st.container(key="present_live_link"):
+            st.code(audience_url(code), language=None, wrap_lines=True)
+        with st.expander(_("Presenter key"), icon=":material/key:"), st.container(key="present_live_key"):
             st.caption(_("Keep it private: with it, anyone can move your audience's map. If this page reloads, "
                          "choose “Resume a live session” and enter the code and this key."))
             st.code(live[1], language=None)

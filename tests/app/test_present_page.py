@@ -333,7 +333,7 @@ def test_a_presenter_who_reloaded_takes_the_live_session_back_with_the_key():
     assert key in [c.value for c in at.code]  # shown to the presenter (in the "Presenter key" expander)
     audience = open_page("present", {"follow": code})
 
-    reloaded = presenter()  # a new session: the reload lost the live session
+    reloaded = open_page("present")  # a new session: the reload lost the live session and the name
     assert reloaded.button(key="present_live_start")
     reloaded.text_input(key="present_resume_code").set_value(code.lower())
     reloaded.text_input(key="present_resume_key").set_value("not the key")
@@ -347,6 +347,7 @@ def test_a_presenter_who_reloaded_takes_the_live_session_back_with_the_key():
     assert_no_errors(reloaded)
     assert f"You present live session {code} again." in [s.value for s in reloaded.success]
     assert reloaded.selectbox(key="present_view").value == "caspian"  # what the audience sees: nothing jumps
+    assert reloaded.text_input(key="present_name").value == "Aigerim"
     reloaded.selectbox(key="present_view").set_value("kazakhstan").run()  # and moves the audience again
     audience.run()
     assert "Following Aigerim's view: Kazakhstan" in page_text(audience)
