@@ -201,15 +201,17 @@ def report_section(prepared: pipeline.Prepared) -> None:
         st.success(_("All rows are valid."), icon=":material/check_circle:")
     if not report.empty:
         shown = report.assign(severity=report["severity"].map(lambda s: _(SEVERITY_LABELS.get(s, s))))
-        config = {"severity": st.column_config.TextColumn(_("Severity")),
-                  "row": st.column_config.NumberColumn(_("Row"), format="%d"),
-                  "column": st.column_config.TextColumn(_("Column")),
-                  "value": st.column_config.TextColumn(_("Value")),
+        config = {"severity": st.column_config.TextColumn(_("Severity"), width="small"),
+                  "row": st.column_config.NumberColumn(_("Row"), format="%d", width="small"),
+                  "column": st.column_config.TextColumn(_("Column"), width="small"),
+                  "value": st.column_config.TextColumn(_("Value"), width="medium"),
                   "rule": st.column_config.TextColumn(_("Rule"), help=_("The rule's id, as in the CSV report")),
-                  "message": st.column_config.TextColumn(_("Message"))}
+                  "message": st.column_config.TextColumn(_("Message"), width="large")}
         if (localized := localized_column(lang)) is not None:  # the page language instead of the English message
-            config |= {"message": None, localized: st.column_config.TextColumn(_("Message"))}
-        st.dataframe(shown, hide_index=True, key="upload_report_table", column_config=config)
+            config |= {"message": None, localized: st.column_config.TextColumn(_("Message"), width="large")}
+        message = localized or "message"
+        st.dataframe(shown, hide_index=True, key="upload_report_table", column_config=config,
+                     column_order=["severity", "row", "column", "value", message, "rule"])  # the message first
         st.download_button(_("Download the report (CSV)"), data=report_csv(prepared, lang),
                            file_name=f"{prepared.file_name}.report.csv", mime="text/csv",
                            key="upload_report_download", icon=":material/download:")
