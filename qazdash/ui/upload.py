@@ -24,6 +24,7 @@ from qazdash.ui.data import get_store
 from qazdash.ui.widgets import show_data_error
 
 PREPARED_KEY = "upload_prepared_state"
+REPORT_KEY = "upload_report_state"  # (prepared, language, report frame): built once per upload and language
 APPLIED_KEY = "upload_applied_mapping"
 AUTO = "auto"
 
@@ -37,6 +38,7 @@ def commit_upload(prepared: pipeline.Prepared, *, mode: str, on_duplicate: str, 
     version = pipeline.commit(prepared, get_store(), author=author, mode=mode, on_duplicate=on_duplicate,
                               note=note, allow_invalid=allow_invalid, progress=progress)
     st.session_state.pop(PREPARED_KEY, None)
+    st.session_state.pop(REPORT_KEY, None)
     return version
 
 
@@ -185,6 +187,16 @@ def mapping_form(prepared: pipeline.Prepared, kind: str) -> dict[str, str] | Non
     return None
 
 
+def _report(prepared: pipeline.Prepared, lang: str) -> pd.DataFrame:
+    """``report_frame`` of this upload, kept until the upload or the language changes (a file with many
+    problems would otherwise rebuild and translate its report on every widget change of the page)."""
+    cached = st.session_state.get(REPORT_KEY)
+    if cached is None or cached[0] is not prepared or cached[1] != lang:
+        cached = (prepared, lang, report_frame(prepared, lang=lang))
+        st.session_state[REPORT_KEY] = cached
+    return cached[2]
+
+
 def report_section(prepared: pipeline.Prepared) -> None:
     """Counts, every problem with row/column/value/rule, warnings and duplicates; downloadable."""
     c = st.columns(4)
@@ -193,7 +205,7 @@ def report_section(prepared: pipeline.Prepared) -> None:
     c[2].metric(_("Invalid"), prepared.invalid)
     c[3].metric(_("Already in current data"), len(prepared.duplicates))
     lang = get_language()
-    report = report_frame(prepared, lang=lang)
+    report = _report(prepared, lang)
     if prepared.problems:
         st.error(_("{n} problem(s): invalid rows are not written. Fix the file and upload it again, or commit "
                    "only the valid rows.").format(n=len(prepared.problems)), icon=":material/error:")
@@ -205,14 +217,13 @@ def report_section(prepared: pipeline.Prepared) -> None:
                   "row": st.column_config.NumberColumn(_("Row"), format="%d", width="small"),
                   "column": st.column_config.TextColumn(_("Column"), width="small"),
                   "value": st.column_config.TextColumn(_("Value"), width="medium"),
-                  "rule": st.column_config.TextColumn(_("Rule"), help=_("The rule's id, as in the CSV report")),
-                  "message": st.column_config.TextColumn(_("Message"), width="large")}
-        if (localized := localized_column(lang)) is not None:  # the page language instead of the English message
-            config |= {"message": None, localized: st.column_config.TextColumn(_("Message"), width="large")}
-        message = localized or "message"
+                  "rule": st.column_config.TextColumn(_("Rule"), help=_("The rule's id, as in the CSV report"))}
+        message = localized_column(lang) or "message"  # in the page language; English in the CSV too
+        config[message] = st.column_config.TextColumn(_("Message"), width="large")
         st.dataframe(shown, hide_index=True, key="upload_report_table", column_config=config,
                      column_order=["severity", "row", "column", "value", message, "rule"])  # the message first
-        st.download_button(_("Download the report (CSV)"), data=report_csv(prepared, lang),
+        # built when clicked: a report of many problems would be encoded again on every rerun
+        st.download_button(_("Download the report (CSV)"), data=partial(report_csv, prepared, lang),
                            file_name=f"{prepared.file_name}.report.csv", mime="text/csv",
                            key="upload_report_download", icon=":material/download:")
     if len(prepared.duplicates):

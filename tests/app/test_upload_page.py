@@ -249,3 +249,23 @@ def _problems_in_russian() -> None:
     assert any("Не удаётся прочитать файл" in e and "picture.csv: это изображение PNG, а не таблица (CSV, TSV или "
                "XLSX)." in e for e in shown), shown
     assert "Откройте его в программе, в которой он создан" in page_text(at)
+
+
+def test_the_report_is_built_once_per_upload_not_on_every_rerun(fresh_store, monkeypatch):
+    from qazdash.ui import upload
+
+    calls: list[str] = []
+    real = upload.report_frame
+
+    def counted(prepared, **kw):
+        calls.append(kw.get("lang"))
+        return real(prepared, **kw)
+
+    monkeypatch.setattr(upload, "report_frame", counted)
+    at = as_analyst()
+    at.file_uploader(key="upload_file").upload("nodes.csv", (BAD / "nodes_lat_out_of_range.csv").read_bytes(),
+                                                "text/csv").run()
+    assert frame_with(at, "severity")["rule"].tolist() == ["range"]
+    at.selectbox(key="upload_history_kind").select("segments").run()  # any widget change reruns the page
+    at.run()
+    assert calls == ["en"]
