@@ -379,13 +379,13 @@ class Presenting:
         """The running live session ``code`` for its presenter again (after a reload lost the session state),
         given the presenter key (token) ``start_live`` returned; refused for any other key."""
         code = self._code(code)
+        token = str(token or "").strip()
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(sessions_t.c.token_hash, sessions_t.c.ended_at, sessions_t.c.updated_at)
-                               .where(sessions_t.c.code == code)).first()
-        if row is not None and not token_matches(str(token or "").strip(), row.token_hash):
+            row = conn.execute(sa.select(sessions_t).where(sessions_t.c.code == code)).first()
+        if row is not None and not token_matches(token, row.token_hash):
             raise PresentingError(N_("This presenter key does not belong to live session {code}."), code=code)
-        self._check_presenter(row, str(token or "").strip(), self.clock())
-        return self.live(code)
+        self._check_presenter(row, token, self.clock())
+        return self._live_session(row)
 
     def end_live(self, code: str, token: str) -> None:
         """End a live session (its presenter only); the audience is told it has ended."""
@@ -417,8 +417,9 @@ class Presenting:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(sessions_t).where(sessions_t.c.code == code)).first()
-        if row is None:
-            return None
+        return None if row is None else self._live_session(row)
+
+    def _live_session(self, row) -> LiveSession:
         return LiveSession(row.code, row.revision, row.ended_at is not None, is_expired(row.updated_at, self.clock()),
                            presenter=row.presenter, params=dict(row.params), updated_at=_utc(row.updated_at))
 

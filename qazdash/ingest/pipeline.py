@@ -484,6 +484,10 @@ def _empty_prepared(file_name, data, sha256: str, table: TextTable | None, guess
                     pd.DataFrame(), table.frame.head(20) if table else pd.DataFrame())
 
 
+# hashes and compresses uploads beside their checks (hashlib and zstd release the GIL on large buffers)
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qazdash-upload")
+
+
 def prepare(data: bytes | memoryview, file_name: str, store: Store | None, options: UploadOptions | None = None,
             progress: Progress | None = None) -> Prepared:
     """Read and check an upload without writing anything. Raises ``QazdashDataError`` when unreadable.
@@ -504,9 +508,6 @@ def prepare(data: bytes | memoryview, file_name: str, store: Store | None, optio
         prepared.packed = packed
     return prepared
 
-
-# hashlib and zstd release the GIL on large buffers: this thread runs beside the checks
-_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qazdash-upload")
 
 
 def _prepare(data: bytes | memoryview, file_name: str, store: Store | None, options: UploadOptions | None,

@@ -637,6 +637,11 @@ def _epoch_day(data: memoryview) -> str:
     return "1904-01-01" if re.search(rb'date1904="(1|true)"', workbook) else "1899-12-31"
 
 
+def _damaged_workbook(file_name: str, exc: Exception) -> QazdashDataError:
+    return unreadable(file_name, Message(N_("the Excel workbook is damaged ({error})."), error=type(exc).__name__),
+                      N_("Open it in Excel and save it again."))
+
+
 def _read_xlsx(data: memoryview, file_name: str, options: ReadOptions, progress: Progress | None) -> TextTable:
     import fastexcel
 
@@ -644,9 +649,7 @@ def _read_xlsx(data: memoryview, file_name: str, options: ReadOptions, progress:
         book = fastexcel.read_excel(bytes(data))
         sheet_names = book.sheet_names
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for damaged files
-        raise unreadable(file_name, Message(N_("the Excel workbook is damaged ({error})."),
-                                            error=type(exc).__name__),
-                         N_("Open it in Excel and save it again.")) from None
+        raise _damaged_workbook(file_name, exc) from None
     sheet_name = options.sheet or sheet_names[0]
     if sheet_name not in sheet_names:
         raise unreadable(file_name, Message(N_("it has no sheet {sheet}; sheets: {sheets}."), sheet=repr(sheet_name),
@@ -663,9 +666,7 @@ def _read_xlsx(data: memoryview, file_name: str, options: ReadOptions, progress:
         width = len(columns)
         columns = _exact(book, sheet_name, columns, indexes, time_only_day)
     except fastexcel.FastExcelError as exc:
-        raise unreadable(file_name, Message(N_("the Excel workbook is damaged ({error})."),
-                                            error=type(exc).__name__),
-                         N_("Open it in Excel and save it again.")) from None
+        raise _damaged_workbook(file_name, exc) from None
     del book
     sample = _rows_of(columns, 0, SAMPLE_ROWS)
     text = "\n".join("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) for r in sample)
