@@ -124,6 +124,7 @@ def make_engine(url: str | None = None) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record):  # WAL lets readers go on while an upload commits
             dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
             cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA page_size=65536")  # only a new, empty database takes it (before WAL)
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()

@@ -416,14 +416,15 @@ def find_duplicates(valid: pd.DataFrame, current: pd.DataFrame, schema: DatasetS
     if valid.empty or current is None or current.empty or not set(key) <= set(valid.columns):
         return valid.iloc[0:0][[c for c in key if c in valid.columns]]
     codes = codes or _key_codes(valid, current, key)
+    if not codes.found.any():  # no incoming key is a current one (a boolean .loc over every row costs more)
+        return valid.iloc[0:0][key]
     mask = codes.found.copy()
-    if mask.any():
-        if codes.size <= _TABLE_LIMIT:  # a table of the current codes: one lookup per row
-            table = np.zeros(codes.size, dtype=bool)
-            table[codes.theirs] = True
-            mask[mask] = table[codes.mine[mask]]
-        else:
-            mask[mask] = np.isin(codes.mine[mask], codes.theirs)
+    if codes.size <= _TABLE_LIMIT:  # a table of the current codes: one lookup per row
+        table = np.zeros(codes.size, dtype=bool)
+        table[codes.theirs] = True
+        mask[mask] = table[codes.mine[mask]]
+    else:
+        mask[mask] = np.isin(codes.mine[mask], codes.theirs)
     return valid.loc[mask, key]
 
 
