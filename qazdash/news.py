@@ -505,6 +505,9 @@ def timeline_figure(
             present, key=lambda t: (t not in TOPIC_LABELS, list(TOPIC_LABELS).index(t) if t in TOPIC_LABELS else 0, t)
         )
     lane_labels = {lane: label_of(lane) for lane in lane_order}
+    # in corridor lanes each lane is its colour and is labelled: the legend keeps only the date symbols
+    # (one row even on a phone); by topic, colours cross lanes and the legend names them
+    colour_legend = lanes != "corridor"
     aggregated = len(point_pos) > max_points
     color_present = set(color_values[np.unique(color_codes)])
     color_order = [c for c in [*index.corridors["corridor_id"], NO_CORRIDOR] if c in color_present]
@@ -522,6 +525,7 @@ def timeline_figure(
                     mode="markers",
                     name=corridor_label(color_key, index.corridors),
                     legendgroup=color_key,
+                    showlegend=colour_legend,
                     marker={
                         "color": colors.get(color_key, NO_CORRIDOR_COLOR),
                         "opacity": 0.75,
@@ -546,6 +550,7 @@ def timeline_figure(
                     mode="markers",
                     name=corridor_label(color_key, index.corridors),
                     legendgroup=color_key,
+                    showlegend=colour_legend,
                     marker={
                         "color": colors.get(color_key, NO_CORRIDOR_COLOR),
                         "size": 10,
@@ -627,12 +632,19 @@ def timeline_figure(
     )
     fig.update_layout(
         xaxis={"type": "date", "anchor": "y", "matches": "x2", "showticklabels": False, "domain": [0, 1]},
+        # lane names sit above their lanes inside the plot, not as tick labels in a left margin: on a
+        # phone the long corridor names left the dates about 80 px of a 390 px screen
         yaxis={
             "domain": [0.3, 1],
             "categoryorder": "array",
             "categoryarray": [lane_labels[v] for v in reversed(lane_order)],
-            "automargin": True,
+            "showticklabels": False,
         },
+        annotations=[
+            {"x": 0, "xref": "paper", "xanchor": "left", "y": lane_labels[v], "yref": "y", "yshift": 15,
+             "text": html.escape(lane_labels[v]), "showarrow": False, "font": {"size": 12, "color": "#5b6b7f"}}
+            for v in lane_order
+        ],
         xaxis2={"type": "date", "anchor": "y2", "domain": [0, 1], "rangeslider": {"visible": True, "thickness": 0.08}},
         yaxis2={"domain": [0, 0.24], "title": {"text": _("per month")}, "rangemode": "tozero"},
         height=max(380, 170 + 46 * len(lane_order)) + 120,

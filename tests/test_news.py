@@ -372,6 +372,18 @@ def test_timeline_lanes_and_colours(index):
     assert sum(bars.y) == 5
 
 
+def test_timeline_labels_lanes_inside_the_plot(index):
+    by_corridor = timeline_figure(index.articles, index, "corridor")
+    labels = [a.text for a in by_corridor.layout.annotations]
+    assert labels == ["Qingdao – Asia-Pacific", "Middle Corridor (TITR)", "No corridor"]
+    assert by_corridor.layout.yaxis.showticklabels is False  # no left margin of names beside the dates
+    in_legend = {t.name for t in by_corridor.data if t.showlegend is not False}
+    assert in_legend == {"Event date", "Date in notes"}  # the lanes name the corridors: colours not repeated
+    by_topic = timeline_figure(index.articles, index, "topic")
+    assert {a.text for a in by_topic.layout.annotations} == set(by_topic.layout.yaxis.categoryarray)
+    assert "Middle Corridor (TITR)" in {t.name for t in by_topic.data if t.showlegend is not False}
+
+
 def test_timeline_hover_escapes_html_and_marks_partial_dates(index):
     fig = timeline_figure(index.articles, index)
     texts = [h for t in fig.data if t.hovertext is not None for h in t.hovertext]
