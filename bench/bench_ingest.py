@@ -9,8 +9,8 @@ Prints rows per second of each stage, the peak resident memory (RSS, sampled eve
 above the baseline and as a multiple of the file size, and the ratio of the whole ingest to
 ``pyarrow.csv.read_csv`` of the same file in the same run (target ≤ 3×).
 
-It also measures the floor that the storage #6 requires sets, with no checks at all: the same parse, the
-SHA-256 and zstd copy of the raw file beside it, and ``Store.commit`` of the parsed cells as a new version
+It also measures the floor that the storage #6 requires sets, with no checks at all: the upload reader's
+parse, the SHA-256 and zstd copy of the raw file beside it, and ``Store.commit`` of the parsed cells as a new version
 (Arrow snapshot + raw file + SQLite transaction). No validation code can make the ingest faster than that.
 
 Each side runs ``--repeat`` times (alternating, each ingest into a fresh store seeded with the shipped data)
@@ -96,30 +96,25 @@ class PeakRSS:
         return self.peak - self.base
 
 
-def storage_floor(data: bytes, path: Path, sep: str, store) -> float:
-    """Seconds for the work every committed upload needs, without any check: parse the file as the reader
-    does (every cell text, then the values as numbers), hash and compress the raw file on a second thread
-    meanwhile, and commit the parsed cells with the raw file as a new version of the store."""
+def storage_floor(data: bytes, path: Path, store) -> float:
+    """Seconds for the work every committed upload needs, without any check: read the file with the
+    upload reader (every cell text; the values made numbers as the pipeline does), hash and compress the
+    raw file on a second thread meanwhile, and commit the cells with the raw file as a new version."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
+    from qazdash.ingest.pipeline import normalise_numbers
+    from qazdash.ingest.reading import read_table
     from qazdash.store import compress_raw, sha256_of
+    from qazdash.validation import arrow_text, float_cast
 
     t = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest, packed = pool.submit(sha256_of, data), pool.submit(compress_raw, data)
-        names = data[: data.index(b"\n")].decode().split(sep)
-        text = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()), check_utf8=False)
-        table = pacsv.read_csv(pa.py_buffer(data), read_options=pacsv.ReadOptions(block_size=1 << 24),
-                               parse_options=pacsv.ParseOptions(delimiter=sep), convert_options=text)
-        # the one typed column of statistics, as numbers (the store keeps value as float64)
-        value = pc.cast(pc.replace_substring(table.column("value"), ",", "."), pa.float64())
-        table = table.set_column(table.schema.get_field_index("value"), "value", value)
-        frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.large_string() else None)
+        table = read_table(data, path.name)
+        frame = table.frame
+        # the one typed column of statistics (the store keeps value as float64)
+        text = normalise_numbers(frame["value"], table.detected.decimal, table.detected.thousands)
+        frame["value"] = float_cast(arrow_text(text)).to_numpy()
         store.commit("statistics", frame, author="bench", source_name=path.name, raw=data,
                      raw_sha256=digest.result(), raw_packed=packed.result, note="storage floor")
     return time.perf_counter() - t
@@ -192,7 +187,7 @@ def main() -> None:
         store.engine.dispose()
         gc.collect()
         floor_store = Store.open(f"sqlite:///{tmp / f'floor-{run}.db'}", seed=lambda: shipped)
-        best["storage floor"] = min(best.get("storage floor", 1e9), storage_floor(data, path, sep, floor_store))
+        best["storage floor"] = min(best.get("storage floor", 1e9), storage_floor(data, path, floor_store))
         floor_store.wait_for_checkpoints()
         floor_store.engine.dispose()
         del data
@@ -208,7 +203,7 @@ def main() -> None:
     print(f"ratio ingest / pyarrow.csv.read_csv: {total / arrow_s:.1f}x (target <= 3x)")
     print(f"ratio read+parse stage / pyarrow.csv.read_csv: {stages['read file + parse'] / arrow_s:.1f}x")
     floor = best["storage floor"]
-    print(f"storage floor (parse + SHA-256 + zstd raw file + Store.commit of the cells, no checks): {floor:.2f} s "
+    print(f"storage floor (reader + SHA-256 + zstd raw file + Store.commit of the cells, no checks): {floor:.2f} s "
           f"= {floor / arrow_s:.1f}x pyarrow; the checks and comparisons add {total - floor:.2f} s")
     cpu, arrow_cpu, cores = best["cpu: ingest"], best["cpu: pyarrow"], os.cpu_count() or 1
     print(f"CPU time (all threads, lowest run): ingest {cpu:.2f} s, pyarrow {arrow_cpu:.2f} s "
