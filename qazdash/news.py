@@ -29,6 +29,7 @@ from qazdash.validation import split_list
 
 NO_CORRIDOR = "none"
 NO_CORRIDOR_COLOR = "#bcbd22"
+MUTED = "#5b6b7f"  # the monthly bars and the lane names: secondary to the coloured articles
 LANE_MODES = ("corridor", "topic")
 # Short lane labels for the known corridors (the full names are long for an axis).
 CORRIDOR_SHORT: dict[str, str] = {
@@ -622,7 +623,7 @@ def timeline_figure(
             x=counts["month"],
             y=counts["articles"],
             name=_("Articles per month"),
-            marker={"color": "#5b6b7f"},
+            marker={"color": MUTED},
             hovertemplate="%{x|%Y-%m}: %{y} " + _("articles") + "<extra></extra>",
             showlegend=False,
             customdata=np.full(len(counts), "", dtype=object),
@@ -642,7 +643,7 @@ def timeline_figure(
         },
         annotations=[
             {"x": 0, "xref": "paper", "xanchor": "left", "y": lane_labels[v], "yref": "y", "yshift": 15,
-             "text": html.escape(lane_labels[v]), "showarrow": False, "font": {"size": 12, "color": "#5b6b7f"}}
+             "text": html.escape(lane_labels[v]), "showarrow": False, "font": {"size": 12, "color": MUTED}}
             for v in lane_order
         ],
         xaxis2={"type": "date", "anchor": "y2", "domain": [0, 1], "rangeslider": {"visible": True, "thickness": 0.08}},
